@@ -1,0 +1,123 @@
+package dev.signups.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.signups.activities.EmailTemplate;
+import dev.signups.activities.SendEmailActivityImpl;
+import dev.signups.activities.SmtpEmailSender;
+import dev.signups.server.cli.ConfigErrors;
+import dev.signups.server.core.SignupIds;
+import dev.signups.server.health.SmtpHealthCheck;
+import dev.signups.server.health.TemporalHealthCheck;
+import dev.signups.server.resources.BodySizeLimitFilter;
+import dev.signups.server.resources.JsonErrorMapper;
+import dev.signups.server.resources.SignupResource;
+import dev.signups.server.resources.TemporalUnavailableMapper;
+import dev.signups.server.temporal.Signups;
+import dev.signups.server.temporal.TemporalFactory;
+import dev.signups.server.temporal.WorkerLifecycle;
+import dev.signups.workflows.SignupWorkflows;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.cli.ServerCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.time.Clock;
+import net.sourceforge.argparse4j.inf.Namespace;
+
+/** The signup service: the HTTP API, and a Temporal worker that runs the signup workflows. */
+public class SignupApplication extends Application<SignupConfiguration> {
+
+  public static void main(String[] args) throws Exception {
+    new SignupApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "signups";
+  }
+
+  @Override
+  protected void addDefaultCommands(Bootstrap<SignupConfiguration> bootstrap) {
+    bootstrap.addCommand(
+        new ServerCommand<>(this) {
+          @Override
+          public void onError(Cli cli, Namespace namespace, Throwable e) {
+            ConfigErrors.report(cli, e);
+          }
+        });
+    bootstrap.addCommand(
+        new CheckCommand<>(this) {
+          @Override
+          public void onError(Cli cli, Namespace namespace, Throwable e) {
+            ConfigErrors.report(cli, e);
+          }
+        });
+  }
+
+  @Override
+  public void initialize(Bootstrap<SignupConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    bootstrap
+        .getObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    for (CoercionInputShape shape :
+        new CoercionInputShape[] {
+          CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
+      bootstrap
+          .getObjectMapper()
+          .coercionConfigFor(LogicalType.Textual)
+          .setCoercion(shape, CoercionAction.Fail);
+    }
+  }
+
+  @Override
+  public void run(SignupConfiguration config, Environment environment) {
+    TemporalFactory temporal = config.getTemporal();
+    SmtpEmailSender sender = config.getSmtp().build();
+
+    WorkerFactory workers = WorkerFactory.newInstance(temporal.buildWorkerClient(environment));
+    Worker worker = workers.newWorker(temporal.getTaskQueue());
+    SignupWorkflows.register(worker, config.getSendEmail().build());
+    worker.registerActivitiesImplementations(
+        new SendEmailActivityImpl(sender, EmailTemplate.load("confirmation")));
+    environment
+        .lifecycle()
+        .manage(new WorkerLifecycle(workers, temporal.getWorkerShutdownGracePeriod()));
+
+    WorkflowClient client = temporal.buildApiClient(environment);
+    Signups signups =
+        new Signups(client, new SignupIds(config.getSignupIdSecret()), temporal.getTaskQueue());
+    environment.jersey().register(new SignupResource(signups));
+    environment
+        .jersey()
+        .register(new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
+    environment.jersey().register(new JsonErrorMapper());
+    environment.jersey().register(new TemporalUnavailableMapper());
+
+    environment
+        .healthChecks()
+        .register(
+            "temporal",
+            new TemporalHealthCheck(client.getWorkflowServiceStubs(), temporal.getNamespace()));
+    environment
+        .healthChecks()
+        .register(
+            "smtp",
+            new SmtpHealthCheck(
+                sender, config.getSmtp().getHealthCheckCacheFor(), Clock.systemUTC()));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.signups.server.resources;
+
+import dev.signups.server.api.SignupAccepted;
+import dev.signups.server.api.SignupRequest;
+import dev.signups.server.api.SignupView;
+import dev.signups.server.temporal.Signups;
+import dev.signups.workflows.Signup;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+/** Starts signups and reports on them. */
+@Path("/signups")
+@Produces(MediaType.APPLICATION_JSON)
+public class SignupResource {
+
+  private final Signups signups;
+
+  public SignupResource(Signups signups) {
+    this.signups = signups;
+  }
+
+  /**
+   * Starts the signup of an address, or finds the one already running for it; both answer 202 with
+   * the same body, and only the first sends an email.
+   */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(@NotNull @Valid SignupRequest request) {
+    String id = signups.start(new Signup(request.email(), request.name()));
+    return Response.accepted(SignupAccepted.of(id))
+        .location(UriBuilder.fromResource(SignupResource.class).path(id).build())
+        .build();
+  }
+
+  @GET
+  @Path("{id}")
+  public SignupView get(@PathParam("id") String id) {
+    return signups.find(id).orElseThrow(() -> new NotFoundException("No signup " + id));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.signups.server.temporal;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.signups.workflows.options.ConfigDuration;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.RpcRetryOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.serviceclient.rpcretry.DefaultStubServiceOperationRpcRetryOptions;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Where the Temporal server is and how this application uses it. */
+public class TemporalFactory {
+
+  /** The frontend's gRPC address, {@code host:port}. Default {@code localhost:7233}. */
+  @NotEmpty @JsonProperty private String target = "localhost:7233";
+
+  /** The namespace signups run in. Default {@code default}. */
+  @NotEmpty @JsonProperty private String namespace = "default";
+
+  /** The task queue the signup workflow and its activities are polled from. Default signups. */
+  @NotEmpty @JsonProperty private String taskQueue = "signups";
+
+  /**
+   * How long one call to Temporal may take, retries included, before the API answers 503. Default
+   * 5s.
+   */
+  @NotNull
+  @JsonProperty
+  @JsonDeserialize(using = ConfigDuration.class)
+  private Duration rpcTimeout = Duration.ofSeconds(5);
+
+  /**
+   * On shutdown, how long running activities get to finish after the worker stops polling, before
+   * they are interrupted. Default 30s.
+   */
+  @NotNull
+  @JsonProperty
+  @JsonDeserialize(using = ConfigDuration.class)
+  private Duration workerShutdownGracePeriod = Duration.ofSeconds(30);
+
+  public String getTarget() {
+    return target;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public String getTaskQueue() {
+    return taskQueue;
+  }
+
+  public Duration getWorkerShutdownGracePeriod() {
+    return workerShutdownGracePeriod;
+  }
+
+  /**
+   * Builds the client the HTTP API uses: each call gives up after {@code rpcTimeout}, retries
+   * included, so a request answers 503 quickly when Temporal is down. Its connection closes when
+   * the application stops.
+   */
+  public WorkflowClient buildApiClient(Environment environment) {
+    return client(
+        environment,
+        WorkflowServiceStubsOptions.newBuilder()
+            .setRpcRetryOptions(
+                RpcRetryOptions.newBuilder(DefaultStubServiceOperationRpcRetryOptions.INSTANCE)
+                    .setExpiration(rpcTimeout)
+                    .validateBuildWithDefaults())
+            .setTarget(target)
+            .setRpcTimeout(rpcTimeout)
+            .build());
+  }
+
+  /**
+   * Builds the client the worker polls with. It keeps the SDK's patient retries, so a worker rides
+   * out a Temporal restart and still reports the activities it finished meanwhile.
+   */
+  public WorkflowClient buildWorkerClient(Environment environment) {
+    return client(environment, WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+  }
+
+  private WorkflowClient client(Environment environment, WorkflowServiceStubsOptions options) {
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options);
+    environment
+        .lifecycle()
+        .manage(
+            new Managed() {
+              @Override
+              public void stop() {
+                stubs.shutdown();
+                stubs.awaitTermination(5, TimeUnit.SECONDS);
+              }
+            });
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+}
