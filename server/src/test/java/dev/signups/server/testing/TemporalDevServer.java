@@ -1,0 +1,122 @@
+package dev.signups.server.testing;
+
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Temporal server, {@code temporal server start-dev}, on free loopback ports with its SQLite
+ * database in a temporary directory. The CLI comes from the {@code temporal.cli} system property,
+ * which the build points at the copy {@code scripts/install-tools} installs.
+ */
+public final class TemporalDevServer implements AutoCloseable {
+
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final int port;
+  private final Path directory;
+
+  private TemporalDevServer(Process process, int port, Path directory) {
+    this.process = process;
+    this.port = port;
+    this.directory = directory;
+  }
+
+  /** Starts a dev server and returns once its {@code default} namespace answers. */
+  public static TemporalDevServer start() throws IOException, InterruptedException {
+    String cli = System.getProperty("temporal.cli");
+    if (cli == null || !Files.isExecutable(Path.of(cli))) {
+      throw new IllegalStateException(
+          "No Temporal CLI at temporal.cli=" + cli + "; run scripts/install-tools temporal");
+    }
+    Path directory = Files.createTempDirectory("temporal-dev-");
+    int port = freePort();
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    cli,
+                    "server",
+                    "start-dev",
+                    "--ip",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port),
+                    "--http-port",
+                    Integer.toString(freePort()),
+                    "--metrics-port",
+                    Integer.toString(freePort()),
+                    "--headless",
+                    "--db-filename",
+                    directory.resolve("temporal.db").toString(),
+                    "--log-level",
+                    "error"))
+            .redirectErrorStream(true)
+            .redirectOutput(directory.resolve("temporal.log").toFile())
+            .start();
+    TemporalDevServer server = new TemporalDevServer(process, port, directory);
+    server.awaitReady();
+    return server;
+  }
+
+  /** The frontend's address, {@code 127.0.0.1:port}. */
+  public String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  private void awaitReady() throws InterruptedException, IOException {
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+    try {
+      Instant deadline = Instant.now().plus(STARTUP);
+      while (Instant.now().isBefore(deadline)) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("Temporal dev server exited: " + log());
+        }
+        try {
+          stubs
+              .blockingStub()
+              .withDeadlineAfter(1, TimeUnit.SECONDS)
+              .describeNamespace(
+                  DescribeNamespaceRequest.newBuilder().setNamespace("default").build());
+          return;
+        } catch (RuntimeException notYet) {
+          Thread.sleep(200);
+        }
+      }
+      throw new IllegalStateException("Temporal dev server not ready in " + STARTUP + ": " + log());
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private String log() throws IOException {
+    return Files.readString(directory.resolve("temporal.log"));
+  }
+
+  @Override
+  public void close() throws InterruptedException, IOException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    try (var files = Files.walk(directory)) {
+      files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
