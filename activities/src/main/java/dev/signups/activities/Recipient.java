@@ -33,9 +33,6 @@ public record Recipient(String address, String name) {
       if (parsed.getPersonal() != null || !address.equals(parsed.getAddress())) {
         return Optional.of("must be a bare address such as ada@example.com");
       }
-      if (!address.contains("@")) {
-        return Optional.of("must be a full address such as ada@example.com");
-      }
     } catch (AddressException e) {
       return Optional.of("is not a valid email address");
     }

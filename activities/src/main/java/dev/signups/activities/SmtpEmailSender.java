@@ -12,6 +12,8 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -22,6 +24,8 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
  * message will not.
  */
 public final class SmtpEmailSender implements EmailSender {
+
+  private static final Pattern GREETING_REPLY = Pattern.compile("response: ((\\d{3})\\b.*)");
 
   private final SmtpSettings settings;
   private final Session session;
@@ -133,23 +137,20 @@ public final class SmtpEmailSender implements EmailSender {
   }
 
   /**
-   * Angus reports a rejected greeting as "Could not connect to SMTP host: h, port: p, response:
-   * 421".
+   * Angus reports a rejected greeting as "Got bad greeting from SMTP host: h, port: p, response:
+   * 421 4.3.2 Too busy", the whole reply after "response: ".
    */
   private static int codeInConnectFailure(String message) {
-    int at = message.lastIndexOf("response: ");
-    if (at < 0) {
-      return -1;
-    }
-    try {
-      return Integer.parseInt(message.substring(at + "response: ".length()).strip());
-    } catch (NumberFormatException notACode) {
-      return -1;
-    }
+    Matcher reply = GREETING_REPLY.matcher(message);
+    return reply.find() ? Integer.parseInt(reply.group(2)) : -1;
   }
 
   private String reply(Exception e) {
     String reply = e.getMessage() == null ? "" : e.getMessage().strip();
+    Matcher greeting = GREETING_REPLY.matcher(reply);
+    if (greeting.find()) {
+      return greeting.group(1).strip() + " (greeting from " + hostAndPort() + ")";
+    }
     return reply.matches("^\\d{3}[ -].*") ? reply : reply + " (from " + hostAndPort() + ")";
   }
 
@@ -159,6 +160,9 @@ public final class SmtpEmailSender implements EmailSender {
       root = root.getCause();
     }
     String what = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    if (what.strip().equals("[EOF]")) {
+      what = "connection closed by the server without a reply";
+    }
     return "SMTP " + hostAndPort() + ": " + what.strip();
   }
 

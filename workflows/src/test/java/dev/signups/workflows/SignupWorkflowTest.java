@@ -2,14 +2,12 @@ package dev.signups.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.signups.activities.EmailDeliveryException;
 import dev.signups.activities.EmailFailure;
 import dev.signups.activities.EmailSender;
 import dev.signups.activities.EmailTemplate;
 import dev.signups.activities.OutgoingEmail;
 import dev.signups.activities.SendEmailActivityImpl;
-import dev.signups.workflows.options.ActivityOptionsFactory;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
@@ -19,10 +17,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +41,7 @@ class SignupWorkflowTest {
 
   @BeforeEach
   void startEnvironment() throws IOException {
-    policy = policyFromFixture();
+    policy = PolicyFixture.sendEmail();
     env = TestWorkflowEnvironment.newInstance();
     sender = new ScriptedSender(env);
     Worker worker = env.newWorker(TASK_QUEUE);
@@ -187,17 +182,6 @@ class SignupWorkflowTest {
       interval = next.compareTo(retry.getMaximumInterval()) > 0 ? retry.getMaximumInterval() : next;
     }
     return attempts;
-  }
-
-  private static ActivityOptions policyFromFixture() throws IOException {
-    try (InputStream yaml =
-        SignupWorkflowTest.class.getResourceAsStream("/send-email-policy.yml")) {
-      ActivityOptionsFactory factory =
-          new YAMLMapper().readValue(yaml, ActivityOptionsFactory.class);
-      Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
-      assertThat(validator.validate(factory)).isEmpty();
-      return factory.build();
-    }
   }
 
   /** An {@link EmailSender} that fails attempts as scripted and records when each one came. */

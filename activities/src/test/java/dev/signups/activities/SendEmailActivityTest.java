@@ -1,0 +1,221 @@
+package dev.signups.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.signups.activities.testing.FaultySmtpServer;
+import dev.signups.activities.testing.TestSmtpSettings;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class SendEmailActivityTest {
+
+  private static final EmailRequest ADA =
+      new EmailRequest("signup-1", new Recipient("ada@example.com", "Ada Lovelace"));
+  private static final String MESSAGE_ID = "<signup-1@signups.example>";
+  private static final Duration SETTLE = Duration.ofSeconds(5);
+
+  private FaultySmtpServer smtp;
+
+  @BeforeEach
+  void startServer() {
+    smtp = FaultySmtpServer.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    smtp.close();
+  }
+
+  private SendEmailActivity activityImplementation() {
+    return new SendEmailActivityImpl(
+        new SmtpEmailSender(TestSmtpSettings.forServer(smtp)), EmailTemplate.load("confirmation"));
+  }
+
+  private static ApplicationFailure applicationFailure(Throwable activityFailure) {
+    assertThat(activityFailure)
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOf(ApplicationFailure.class);
+    return (ApplicationFailure) activityFailure.getCause();
+  }
+
+  @Nested
+  class InTheTestActivityEnvironment {
+
+    // TestActivityEnvironment never sets the attempt, so the activity sees 0 where a worker
+    // counts from 1; OnAWorker checks real attempt numbers.
+    private static final int REPORTED_ATTEMPT = 0;
+
+    private TestActivityEnvironment environment;
+    private SendEmailActivity activity;
+
+    @BeforeEach
+    void startEnvironment() {
+      environment = TestActivityEnvironment.newInstance();
+      environment.registerActivitiesImplementations(activityImplementation());
+      activity =
+          environment.newActivityStub(
+              SendEmailActivity.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+    }
+
+    @AfterEach
+    void stopEnvironment() {
+      environment.close();
+    }
+
+    private ApplicationFailure failureOf(EmailRequest request) {
+      return applicationFailure(catchThrowable(() -> activity.send(request)));
+    }
+
+    @Test
+    void shouldReturnTheMessageIdAndAttemptOnSuccess() throws Exception {
+      EmailReceipt receipt = activity.send(ADA);
+
+      assertThat(receipt).isEqualTo(new EmailReceipt(MESSAGE_ID, REPORTED_ATTEMPT));
+      assertThat(smtp.awaitMessages(1, SETTLE))
+          .singleElement()
+          .satisfies(m -> assertThat(m.messageId()).isEqualTo(MESSAGE_ID))
+          .satisfies(m -> assertThat(m.recipients()).containsExactly("ada@example.com"));
+    }
+
+    @Test
+    void shouldRefuseANameWithALineBreakBeforeReachingTheServer() {
+      EmailRequest injection =
+          new EmailRequest(
+              "signup-2", new Recipient("ada@example.com", "Ada\r\nBcc: evil@example.com"));
+
+      ApplicationFailure failure = failureOf(injection);
+
+      assertThat(failure.getType()).isEqualTo(EmailFailure.InvalidEmailRequest.name());
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).startsWith("name ").contains("control characters");
+      assertThat(smtp.connections()).isZero();
+      assertThat(smtp.received()).isEmpty();
+    }
+
+    @Test
+    void shouldFailPermanentlyWithTheAttemptWhenTheRecipientIsRejected() {
+      smtp.rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
+
+      ApplicationFailure failure = failureOf(ADA);
+
+      assertThat(failure.getType()).isEqualTo(EmailFailure.PermanentEmailFailure.name());
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).startsWith("550").contains("No such user");
+      assertThat(failure.getDetails().get(Integer.class)).isEqualTo(REPORTED_ATTEMPT);
+    }
+
+    @Test
+    void shouldFailRetryablyWhenTheServerSaysTryLater() {
+      smtp.failNextTransactions(1, 451, "4.3.0 Try again later");
+
+      ApplicationFailure failure = failureOf(ADA);
+
+      assertThat(failure.getType()).isEqualTo(EmailFailure.TransientEmailFailure.name());
+      assertThat(failure.isNonRetryable()).isFalse();
+      assertThat(failure.getOriginalMessage()).startsWith("451").contains("Try again later");
+      assertThat(failure.getDetails().get(Integer.class)).isEqualTo(REPORTED_ATTEMPT);
+    }
+  }
+
+  @Nested
+  class OnAWorker {
+
+    private static final String TASK_QUEUE = "send-email-test";
+
+    private TestWorkflowEnvironment temporal;
+
+    @BeforeEach
+    void startWorker() {
+      temporal = TestWorkflowEnvironment.newInstance();
+      Worker worker = temporal.newWorker(TASK_QUEUE);
+      worker.registerWorkflowImplementationTypes(SendWithRetries.class);
+      worker.registerActivitiesImplementations(activityImplementation());
+      temporal.start();
+    }
+
+    @AfterEach
+    void stopWorker() {
+      temporal.close();
+    }
+
+    private EmailReceipt send(EmailRequest request) {
+      return temporal
+          .getWorkflowClient()
+          .newWorkflowStub(
+              SendOne.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).build())
+          .send(request);
+    }
+
+    @Test
+    void shouldCountAttemptsFromOne() {
+      assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 1));
+    }
+
+    @Test
+    void shouldSucceedOnTheThirdAttemptAfterTwoTransientFailures() throws Exception {
+      smtp.failNextTransactions(2, 451, "4.3.0 Try again later");
+
+      assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 3));
+      assertThat(smtp.awaitMessages(1, SETTLE)).hasSize(1);
+      assertThat(smtp.connections()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNotRetryARejectedRecipientDespiteTheRetryPolicy() {
+      smtp.rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
+
+      Throwable thrown = catchThrowable(() -> send(ADA));
+
+      assertThat(thrown).isInstanceOf(WorkflowFailedException.class);
+      ApplicationFailure failure = applicationFailure(thrown.getCause());
+      assertThat(failure.getType()).isEqualTo(EmailFailure.PermanentEmailFailure.name());
+      assertThat(failure.getDetails().get(Integer.class)).isEqualTo(1);
+      assertThat(smtp.connections()).isEqualTo(1);
+    }
+  }
+
+  @WorkflowInterface
+  public interface SendOne {
+    @WorkflowMethod
+    EmailReceipt send(EmailRequest request);
+  }
+
+  public static class SendWithRetries implements SendOne {
+
+    private final SendEmailActivity activity =
+        Workflow.newActivityStub(
+            SendEmailActivity.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(10))
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofMillis(10))
+                        .setBackoffCoefficient(1)
+                        .setMaximumAttempts(5)
+                        .build())
+                .build());
+
+    @Override
+    public EmailReceipt send(EmailRequest request) {
+      return activity.send(request);
+    }
+  }
+}

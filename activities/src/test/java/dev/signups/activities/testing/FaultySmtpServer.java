@@ -1,0 +1,419 @@
+package dev.signups.activities.testing;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.SessionHandler;
+
+/**
+ * An SMTP server for tests that accepts mail, or fails the way real servers do, as scripted at
+ * runtime.
+ *
+ * <p>It listens on {@value #HOST} on a port chosen by the operating system and starts out accepting
+ * every message. The fault methods change how <em>later</em> commands are answered and may be
+ * called while clients are connected; {@link #reset()} returns to accepting everything. Every
+ * message the server takes in is recorded, exactly as the client sent it, and can be read with
+ * {@link #received()} or waited for with {@link #awaitMessages(int, Duration)}. All methods are
+ * thread-safe.
+ *
+ * <pre>{@code
+ * try (FaultySmtpServer smtp = FaultySmtpServer.start()) {
+ *   smtp.rejectRecipient("poison@example.com", 550, "5.1.1 No such user");
+ *   smtp.failNextTransactions(2, 451, "4.3.0 Try again later");
+ *   // ... send mail to smtp.host():smtp.port() ...
+ *   smtp.awaitMessages(1, Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ */
+public final class FaultySmtpServer implements AutoCloseable {
+
+  /** The address the server listens on. */
+  public static final String HOST = "127.0.0.1";
+
+  private static final int UNLIMITED = -1;
+
+  private final Object lock = new Object();
+  private final SMTPServer server;
+
+  // Everything below is guarded by lock.
+  private final List<ReceivedMessage> received = new ArrayList<>();
+  private final Map<String, Reply> recipientReplies = new HashMap<>();
+  private Reply everyRecipientReply;
+  private Reply greetingReply;
+  private Reply transactionReply;
+  private int transactionRepliesLeft;
+  private Duration dataDelay = Duration.ZERO;
+  private boolean dropAfterData;
+  private boolean silent;
+  private boolean closed;
+  private int connections;
+
+  private FaultySmtpServer() {
+    server =
+        SMTPServer.port(0)
+            .bindAddress(loopback())
+            .hostName("faulty-smtp.test")
+            .insertReceivedHeaders(false)
+            .sessionHandler(new GreetingHandler())
+            .messageHandlerFactory(Transaction::new)
+            .build();
+  }
+
+  /** Starts a server that accepts every message until a fault is scripted. */
+  public static FaultySmtpServer start() {
+    FaultySmtpServer smtp = new FaultySmtpServer();
+    smtp.server.start();
+    return smtp;
+  }
+
+  /** The host to connect to, {@value #HOST}. */
+  public String host() {
+    return HOST;
+  }
+
+  /** The port the operating system gave the server. */
+  public int port() {
+    return server.getPortAllocated();
+  }
+
+  /** Clears every scripted fault, so that the server accepts everything again. */
+  public void reset() {
+    synchronized (lock) {
+      recipientReplies.clear();
+      everyRecipientReply = null;
+      greetingReply = null;
+      transactionReply = null;
+      transactionRepliesLeft = 0;
+      dataDelay = Duration.ZERO;
+      dropAfterData = false;
+      silent = false;
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * Greets every new connection with {@code code} and {@code text} instead of 220, then closes it,
+   * as a server does when it is overloaded (421) or refuses service (554).
+   */
+  public void rejectGreeting(int code, String text) {
+    Reply reply = Reply.failure(code, text);
+    synchronized (lock) {
+      greetingReply = reply;
+    }
+  }
+
+  /**
+   * Accepts new connections but never sends them the greeting, as a hung server does, until {@link
+   * #reset()} or {@link #close()}.
+   */
+  public void neverAnswer() {
+    synchronized (lock) {
+      silent = true;
+    }
+  }
+
+  /** Answers {@code RCPT TO} for {@code address} (case-insensitive) with {@code code}. */
+  public void rejectRecipient(String address, int code, String text) {
+    Reply reply = Reply.failure(code, text);
+    synchronized (lock) {
+      recipientReplies.put(address.toLowerCase(Locale.ROOT), reply);
+    }
+  }
+
+  /** Answers {@code RCPT TO} for every address with {@code code}. */
+  public void rejectAllRecipients(int code, String text) {
+    Reply reply = Reply.failure(code, text);
+    synchronized (lock) {
+      everyRecipientReply = reply;
+    }
+  }
+
+  /**
+   * Answers {@code MAIL FROM}, the start of a transaction, with {@code code} for the next {@code
+   * count} transactions, then accepts them again.
+   */
+  public void failNextTransactions(int count, int code, String text) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    Reply reply = Reply.failure(code, text);
+    synchronized (lock) {
+      transactionReply = reply;
+      transactionRepliesLeft = count;
+    }
+  }
+
+  /** Answers {@code MAIL FROM} with {@code code} for every transaction until {@link #reset()}. */
+  public void failTransactions(int code, String text) {
+    Reply reply = Reply.failure(code, text);
+    synchronized (lock) {
+      transactionReply = reply;
+      transactionRepliesLeft = UNLIMITED;
+    }
+  }
+
+  /** Waits {@code delay} after receiving each message before replying to it. */
+  public void delayData(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative: " + delay);
+    }
+    synchronized (lock) {
+      dataDelay = delay;
+    }
+  }
+
+  /**
+   * Receives and records each message, then closes the connection without replying to it, as when
+   * the reply is lost: the client cannot know whether the message was accepted.
+   */
+  public void dropAfterData() {
+    synchronized (lock) {
+      dropAfterData = true;
+    }
+  }
+
+  /** The number of connections the server has accepted, rejected greetings included. */
+  public int connections() {
+    synchronized (lock) {
+      return connections;
+    }
+  }
+
+  /** The messages received so far, oldest first. */
+  public List<ReceivedMessage> received() {
+    synchronized (lock) {
+      return List.copyOf(received);
+    }
+  }
+
+  /**
+   * Waits until at least {@code count} messages have been received.
+   *
+   * @return the messages received, oldest first
+   * @throws AssertionError when fewer than {@code count} arrive within {@code timeout}
+   */
+  public List<ReceivedMessage> awaitMessages(int count, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (received.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(
+              "Expected "
+                  + count
+                  + " message(s) within "
+                  + timeout
+                  + " but received "
+                  + received.size());
+        }
+        waitAtMost(left);
+      }
+      return List.copyOf(received);
+    }
+  }
+
+  /** Stops the server, releasing any connection held by {@link #neverAnswer()} or a delay. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      lock.notifyAll();
+    }
+    server.stop();
+  }
+
+  private void waitAtMost(long nanos) throws InterruptedException {
+    // The caller holds lock.
+    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+  }
+
+  private void pause(Duration delay) {
+    long deadline = System.nanoTime() + delay.toNanos();
+    synchronized (lock) {
+      try {
+        for (long left = delay.toNanos(); left > 0 && !closed; ) {
+          waitAtMost(left);
+          left = deadline - System.nanoTime();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static InetAddress loopback() {
+    try {
+      return InetAddress.getByName(HOST);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("cannot resolve " + HOST, e);
+    }
+  }
+
+  /**
+   * A message the server received.
+   *
+   * @param sender the envelope sender from {@code MAIL FROM}
+   * @param recipients the envelope recipients from {@code RCPT TO}
+   * @param messageId the Message-ID header, angle brackets included, or null when there is none
+   * @param raw the message as the client sent it, with CRLF line endings
+   */
+  public record ReceivedMessage(
+      String sender, List<String> recipients, String messageId, byte[] raw) {
+
+    public ReceivedMessage {
+      recipients = List.copyOf(recipients);
+      raw = raw.clone();
+    }
+
+    @Override
+    public byte[] raw() {
+      return raw.clone();
+    }
+
+    /** Parses the raw message. */
+    public MimeMessage parse() {
+      return parse(raw);
+    }
+
+    @Override
+    public String toString() {
+      return "ReceivedMessage[" + messageId + " from " + sender + " to " + recipients + "]";
+    }
+
+    private static MimeMessage parse(byte[] raw) {
+      try {
+        return new MimeMessage(
+            Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+      } catch (MessagingException e) {
+        throw new IllegalStateException("received a message that is not MIME", e);
+      }
+    }
+
+    private static ReceivedMessage of(String sender, List<String> recipients, byte[] raw) {
+      try {
+        return new ReceivedMessage(sender, recipients, parse(raw).getMessageID(), raw);
+      } catch (MessagingException e) {
+        throw new IllegalStateException("received a message with an unreadable Message-ID", e);
+      }
+    }
+  }
+
+  private record Reply(int code, String text) {
+
+    static Reply failure(int code, String text) {
+      if (code < 400 || code > 599) {
+        throw new IllegalArgumentException("not a 4xx or 5xx reply code: " + code);
+      }
+      return new Reply(code, text);
+    }
+
+    RejectException reject() {
+      return new RejectException(code, text);
+    }
+  }
+
+  private final class GreetingHandler implements SessionHandler {
+
+    @Override
+    public SessionAcceptance accept(org.subethamail.smtp.server.Session session) {
+      synchronized (lock) {
+        connections++;
+        try {
+          while (silent && !closed) {
+            lock.wait();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return greetingReply == null
+            ? SessionAcceptance.success()
+            : SessionAcceptance.failure(greetingReply.code(), greetingReply.text());
+      }
+    }
+
+    @Override
+    public void onSessionEnd(org.subethamail.smtp.server.Session session) {}
+  }
+
+  private final class Transaction implements MessageHandler {
+
+    private final MessageContext context;
+    private final List<String> recipients = new ArrayList<>();
+    private String sender;
+
+    Transaction(MessageContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public void from(String from) throws RejectException {
+      synchronized (lock) {
+        if (transactionReply != null && transactionRepliesLeft != 0) {
+          Reply reply = transactionReply;
+          if (transactionRepliesLeft > 0 && --transactionRepliesLeft == 0) {
+            transactionReply = null;
+          }
+          throw reply.reject();
+        }
+      }
+      sender = from;
+    }
+
+    @Override
+    public void recipient(String recipient) throws RejectException {
+      synchronized (lock) {
+        Reply reply = recipientReplies.get(recipient.toLowerCase(Locale.ROOT));
+        if (reply == null) {
+          reply = everyRecipientReply;
+        }
+        if (reply != null) {
+          throw reply.reject();
+        }
+      }
+      recipients.add(recipient);
+    }
+
+    @Override
+    public String data(InputStream data) throws IOException {
+      byte[] raw = data.readAllBytes();
+      Duration delay;
+      boolean drop;
+      synchronized (lock) {
+        delay = dataDelay;
+        drop = dropAfterData;
+      }
+      pause(delay);
+      ReceivedMessage message = ReceivedMessage.of(sender, recipients, raw);
+      synchronized (lock) {
+        received.add(message);
+        lock.notifyAll();
+      }
+      if (drop) {
+        // Closes the socket before DataCommand replies; its reply then goes nowhere.
+        ((org.subethamail.smtp.server.Session) context).quit();
+      }
+      return null;
+    }
+
+    @Override
+    public void done() {}
+  }
+}

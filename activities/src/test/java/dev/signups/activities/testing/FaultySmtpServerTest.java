@@ -1,0 +1,92 @@
+package dev.signups.activities.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.signups.activities.EmailDeliveryException;
+import dev.signups.activities.EmailSender;
+import dev.signups.activities.OutgoingEmail;
+import dev.signups.activities.Recipient;
+import dev.signups.activities.SmtpEmailSender;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class FaultySmtpServerTest {
+
+  private static final OutgoingEmail EMAIL =
+      new OutgoingEmail(
+          "k", new Recipient("ada@example.com", "Ada"), "Subject", "Text body", "<p>HTML</p>");
+
+  private FaultySmtpServer smtp;
+  private EmailSender sender;
+
+  @BeforeEach
+  void start() {
+    smtp = FaultySmtpServer.start();
+    sender = new SmtpEmailSender(TestSmtpSettings.forServer(smtp));
+  }
+
+  @AfterEach
+  void stop() {
+    smtp.close();
+  }
+
+  @Test
+  void shouldListenOnLoopbackOnAPortChosenByTheSystem() {
+    try (FaultySmtpServer other = FaultySmtpServer.start()) {
+      assertThat(smtp.host()).isEqualTo("127.0.0.1");
+      assertThat(smtp.port()).isPositive().isNotEqualTo(other.port());
+    }
+  }
+
+  @Test
+  void shouldRecordTheMessageAsTheClientSentIt() throws Exception {
+    String messageId = sender.send(EMAIL);
+
+    FaultySmtpServer.ReceivedMessage received = smtp.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+    assertThat(received.messageId()).isEqualTo(messageId);
+    assertThat(received.sender()).isEqualTo(TestSmtpSettings.FROM);
+    assertThat(received.recipients()).containsExactly("ada@example.com");
+    assertThat(new String(received.raw(), StandardCharsets.US_ASCII))
+        .contains("\r\nMessage-ID: " + messageId + "\r\n")
+        .doesNotContain("Received:");
+    assertThat(received.parse().getSubject()).isEqualTo("Subject");
+    assertThat(smtp.connections()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldFailTheAwaitWhenTooFewMessagesArrive() {
+    assertThatThrownBy(() -> smtp.awaitMessages(1, Duration.ofMillis(50)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expected 1 message(s) within PT0.05S but received 0");
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void shouldAcceptEverythingAgainAfterReset() throws Exception {
+    smtp.neverAnswer();
+    smtp.rejectGreeting(421, "4.3.2 Busy");
+    smtp.rejectAllRecipients(550, "5.1.1 No such user");
+    smtp.failTransactions(451, "4.3.0 Later");
+    smtp.dropAfterData();
+    smtp.delayData(Duration.ofSeconds(30));
+    catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
+
+    smtp.reset();
+
+    assertThat(sender.send(EMAIL)).isEqualTo("<k@signups.example>");
+    assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+  }
+
+  @Test
+  void shouldRefuseAReplyCodeThatIsNotAFailure() {
+    assertThatThrownBy(() -> smtp.rejectAllRecipients(250, "OK"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("250");
+  }
+}
