@@ -1,6 +1,7 @@
 package dev.signups.server;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -69,19 +70,25 @@ public class SignupApplication extends Application<SignupConfiguration> {
     bootstrap.setConfigurationSourceProvider(
         new SubstitutingSourceProvider(
             bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
-    bootstrap
-        .getObjectMapper()
+    configureObjectMapper(bootstrap.getObjectMapper());
+  }
+
+  /**
+   * Applies the JSON rules of the API (and of the configuration file) to {@code mapper}: unknown
+   * fields are refused, numbers and booleans are not accepted as strings, and dates are written as
+   * ISO-8601 strings.
+   */
+  public static ObjectMapper configureObjectMapper(ObjectMapper mapper) {
+    mapper
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     for (CoercionInputShape shape :
         new CoercionInputShape[] {
           CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
         }) {
-      bootstrap
-          .getObjectMapper()
-          .coercionConfigFor(LogicalType.Textual)
-          .setCoercion(shape, CoercionAction.Fail);
+      mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
     }
+    return mapper;
   }
 
   @Override

@@ -21,6 +21,14 @@ public final class TestSmtpSettings {
 
   /** Settings that reach the server on {@code host}:{@code port}. */
   public static SmtpSettings forServer(String host, int port) {
+    return forServer(host, port, TIMEOUT);
+  }
+
+  /**
+   * Settings that reach the server on {@code host}:{@code port}, with every timeout {@code
+   * timeout}.
+   */
+  public static SmtpSettings forServer(String host, int port, Duration timeout) {
     try {
       return new SmtpSettings(
           host,
@@ -28,9 +36,9 @@ public final class TestSmtpSettings {
           SmtpSettings.Security.NONE,
           "",
           "",
-          TIMEOUT,
-          TIMEOUT,
-          TIMEOUT,
+          timeout,
+          timeout,
+          timeout,
           new InternetAddress(FROM, true));
     } catch (AddressException e) {
       throw new IllegalStateException(e);

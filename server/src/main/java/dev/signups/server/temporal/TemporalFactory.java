@@ -77,6 +77,9 @@ public class TemporalFactory {
                     .validateBuildWithDefaults())
             .setTarget(target)
             .setRpcTimeout(rpcTimeout)
+            // The first call also asks the server for its capabilities, under a timeout of its own
+            // (5s by default) that would otherwise come on top of rpcTimeout.
+            .setSystemInfoTimeout(rpcTimeout)
             .build());
   }
 

@@ -1,5 +1,6 @@
 package dev.signups.server.temporal;
 
+import dev.signups.workflows.options.ConfigDuration;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
@@ -31,11 +32,14 @@ public final class WorkerLifecycle implements Managed {
 
   @Override
   public void stop() {
-    log.info("Stopping workers: no new tasks, up to {} for running ones", gracePeriod);
+    log.info(
+        "Stopping workers: no new tasks, up to {} for running ones",
+        ConfigDuration.format(gracePeriod));
     factory.shutdown();
     factory.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
     if (!factory.isTerminated()) {
-      log.warn("Workers still busy after {}; interrupting them", gracePeriod);
+      log.warn(
+          "Workers still busy after {}; interrupting them", ConfigDuration.format(gracePeriod));
       factory.shutdownNow();
       factory.awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -2,6 +2,7 @@ package dev.signups.workflows.options;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,10 +44,10 @@ public final class ConfigDuration extends StdScalarDeserializer<Duration> {
     return Duration.of(Long.parseLong(matcher.group(1)), UNITS.get(matcher.group(2)));
   }
 
-  /** Writes {@code duration} in the form {@link #parse} reads, in the largest exact unit. */
+  /** Writes {@code duration} in the form {@link #parse} reads, in hours, minutes, s or ms. */
   public static String format(Duration duration) {
     long millis = duration.toMillis();
-    for (String unit : new String[] {"d", "h", "m", "s"}) {
+    for (String unit : new String[] {"h", "m", "s"}) {
       long size = UNITS.get(unit).getDuration().toMillis();
       if (millis != 0 && millis % size == 0) {
         return millis / size + unit;
@@ -65,7 +66,22 @@ public final class ConfigDuration extends StdScalarDeserializer<Duration> {
     try {
       return parse(text);
     } catch (IllegalArgumentException e) {
-      return (Duration) context.handleWeirdStringValue(Duration.class, text, e.getMessage());
+      throw new PlainMessage(parser, e.getMessage());
+    }
+  }
+
+  /**
+   * A mapping failure whose message is ours alone: Dropwizard prints the message after the key's
+   * path, and Jackson's usual one would add class names.
+   */
+  private static final class PlainMessage extends JsonMappingException {
+    PlainMessage(JsonParser parser, String message) {
+      super(parser, message);
+    }
+
+    @Override
+    public String getMessage() {
+      return getOriginalMessage();
     }
   }
 }
