@@ -6,9 +6,9 @@ import com.codahale.metrics.health.HealthCheck.Result;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.signups.activities.SmtpEmailSender;
+import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class SmtpHealthCheckTest {
 
   @Test
   void shouldBeUnhealthyNamingHostAndPortWhenNothingListens() throws IOException {
-    int closedPort = closedPort();
+    int closedPort = Ports.free();
 
     Result result = healthCheck(closedPort).execute();
 
@@ -73,7 +73,7 @@ class SmtpHealthCheckTest {
 
   @Test
   void shouldReuseAnUnhealthyAnswerAndRecoverAfterTheWindow() throws IOException {
-    int port = closedPort();
+    int port = Ports.free();
     SmtpHealthCheck check = healthCheck(port);
     assertThat(check.execute().isHealthy()).isFalse();
 
@@ -95,12 +95,6 @@ class SmtpHealthCheckTest {
         new SmtpEmailSender(TestSmtpSettings.forServer("127.0.0.1", port, Duration.ofSeconds(2))),
         CACHE_FOR,
         clock);
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** A clock that stands still until told to move. */

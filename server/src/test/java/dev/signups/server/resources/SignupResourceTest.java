@@ -13,6 +13,7 @@ import dev.signups.activities.EmailTemplate;
 import dev.signups.activities.SendEmailActivity;
 import dev.signups.activities.SendEmailActivityImpl;
 import dev.signups.activities.SmtpEmailSender;
+import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;
 import dev.signups.server.SignupApplication;
 import dev.signups.server.core.SignupIds;
@@ -47,7 +48,6 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -375,10 +375,7 @@ class SignupResourceTest {
 
   @Test
   void shouldAnswer503QuicklyWhenTemporalIsUnreachable() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = Ports.free();
     TemporalFactory unreachable =
         new YamlConfigurationFactory<>(
                 TemporalFactory.class,

@@ -1,10 +1,10 @@
 package dev.signups.server.testing;
 
+import dev.signups.activities.testing.Ports;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class TemporalDevServer implements AutoCloseable {
           "No Temporal CLI at temporal.cli=" + cli + "; run scripts/install-tools temporal");
     }
     Path directory = Files.createTempDirectory("temporal-dev-");
-    int port = freePort();
+    int port = Ports.free();
     Process process =
         new ProcessBuilder(
                 List.of(
@@ -51,9 +51,9 @@ public final class TemporalDevServer implements AutoCloseable {
                     "--port",
                     Integer.toString(port),
                     "--http-port",
-                    Integer.toString(freePort()),
+                    Integer.toString(Ports.free()),
                     "--metrics-port",
-                    Integer.toString(freePort()),
+                    Integer.toString(Ports.free()),
                     "--headless",
                     "--db-filename",
                     directory.resolve("temporal.db").toString(),
@@ -111,12 +111,6 @@ public final class TemporalDevServer implements AutoCloseable {
     }
     try (var files = Files.walk(directory)) {
       files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }
