@@ -116,7 +116,8 @@ start_temporal() {
   log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (log: data/temporal.log)"
   start temporal "$DATA/temporal.log" \
     "$TOOLS/temporal" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
-    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" --log-level warn
+    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" --log-level warn \
+    --search-attribute SignupStatus=Keyword --search-attribute SignupAttempts=Int
   wait_for temporal "gRPC health" temporal_serving
   "$TOOLS/temporal" operator namespace update --address "127.0.0.1:$TEMPORAL_PORT" \
     --namespace default --retention 720h >/dev/null \

@@ -17,6 +17,7 @@ import dev.signups.server.resources.BodySizeLimitFilter;
 import dev.signups.server.resources.JsonErrorMapper;
 import dev.signups.server.resources.SignupResource;
 import dev.signups.server.resources.TemporalUnavailableMapper;
+import dev.signups.server.temporal.SearchAttributesCheck;
 import dev.signups.server.temporal.Signups;
 import dev.signups.server.temporal.TemporalFactory;
 import dev.signups.server.temporal.WorkerLifecycle;
@@ -101,6 +102,9 @@ public class SignupApplication extends Application<SignupConfiguration> {
     SignupWorkflows.register(worker, config.getSendEmail().build());
     worker.registerActivitiesImplementations(
         new SendEmailActivityImpl(sender, EmailTemplate.load("confirmation")));
+    environment
+        .lifecycle()
+        .manage(new SearchAttributesCheck(temporal.getTarget(), temporal.getNamespace()));
     environment
         .lifecycle()
         .manage(new WorkerLifecycle(workers, temporal.getWorkerShutdownGracePeriod()));

@@ -145,6 +145,23 @@ class SignupEndToEndIT {
   }
 
   @Test
+  void shouldListFailedSignupsInTheDeadLetterViewOnly() throws Exception {
+    smtp.rejectRecipient("bounced@example.com", 550, "5.1.1 No such user");
+    String failed = idOf(signUp("bounced@example.com", "Bounced"));
+    String sent = idOf(signUp("kept@example.com", "Kept"));
+    awaitStatus(failed, "DELIVERY_FAILED");
+    awaitStatus(sent, "SENT");
+
+    JsonNode listed = awaitListed("DELIVERY_FAILED", failed);
+    awaitListed("SENT", sent);
+
+    assertThat(listed.get("attempts").asLong()).isEqualTo(1);
+    assertThat(listed.get("lastError").asText()).contains("550", "No such user");
+    assertThat(listed.get("closedAt").isNull()).isFalse();
+    assertThat(list("DELIVERY_FAILED").findValuesAsText("id")).doesNotContain(sent);
+  }
+
+  @Test
   void shouldSendOneEmailForRepeatedSignupsWhileTheFirstIsRunning() throws Exception {
     smtp.delayData(Duration.ofSeconds(2));
 
@@ -195,6 +212,30 @@ class SignupEndToEndIT {
       Thread.sleep(100);
     }
     throw new AssertionError("Signup " + id + " never reached the expected state; last: " + view);
+  }
+
+  /** Waits for Temporal's visibility store, which trails the workflows, to list {@code id}. */
+  private static JsonNode awaitListed(String status, String id) throws Exception {
+    Instant deadline = Instant.now().plus(DELIVERY);
+    while (Instant.now().isBefore(deadline)) {
+      for (JsonNode signup : list(status).get("signups")) {
+        if (signup.get("id").asText().equals(id)) {
+          assertThat(signup.get("status").asText()).isEqualTo(status);
+          return signup;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(id + " never listed under " + status);
+  }
+
+  private static JsonNode list(String status) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(api("/signups?status=" + status + "&pageSize=100")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json.readTree(response.body());
   }
 
   private static ReceivedMessage awaitMessageTo(String address) throws Exception {

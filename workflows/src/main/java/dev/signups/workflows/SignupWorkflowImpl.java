@@ -10,6 +10,7 @@ import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.time.Instant;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -20,11 +21,17 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
 
   private static final Logger log = Workflow.getLogger(SignupWorkflowImpl.class);
 
+  /** Version 1 publishes the state as search attributes and memo on every change. */
+  static final String PUBLISH_STATE = "publish-state";
+
   private final SendEmailActivity email = Workflow.newActivityStub(SendEmailActivity.class);
   private SignupState state = SignupState.sending(now());
+  private boolean publishesState;
 
   @Override
   public SignupState signUp(Signup signup) {
+    publishesState = Workflow.getVersion(PUBLISH_STATE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    enter(state);
     WorkflowInfo info = Workflow.getInfo();
     EmailRequest request =
         new EmailRequest(
@@ -32,9 +39,9 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
             new Recipient(signup.email(), signup.name()));
     try {
       EmailReceipt receipt = email.send(request);
-      state = state.sent(receipt.attempt(), receipt.messageId(), now());
+      enter(state.sent(receipt.attempt(), receipt.messageId(), now()));
     } catch (ActivityFailure failure) {
-      state = state.deliveryFailed(attempts(failure), reason(failure), now());
+      enter(state.deliveryFailed(attempts(failure), reason(failure), now()));
       log.warn("Confirmation email not delivered: {}", state.lastError());
     }
     return state;
@@ -43,6 +50,19 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   @Override
   public SignupState state() {
     return state;
+  }
+
+  private void enter(SignupState next) {
+    state = next;
+    if (!publishesState) {
+      return;
+    }
+    Workflow.upsertTypedSearchAttributes(
+        SignupSearchAttributes.STATUS.valueSet(next.status().name()),
+        SignupSearchAttributes.ATTEMPTS.valueSet((long) next.attempts()));
+    if (next.lastError() != null) {
+      Workflow.upsertMemo(Map.of(SignupSearchAttributes.LAST_ERROR_MEMO, next.lastError()));
+    }
   }
 
   private static Instant now() {

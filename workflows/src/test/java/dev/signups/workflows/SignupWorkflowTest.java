@@ -13,6 +13,7 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -43,6 +44,7 @@ class SignupWorkflowTest {
   void startEnvironment() throws IOException {
     policy = PolicyFixture.sendEmail();
     env = TestWorkflowEnvironment.newInstance();
+    SignupSearchAttributes.TYPES.forEach(env::registerSearchAttribute);
     sender = new ScriptedSender(env);
     Worker worker = env.newWorker(TASK_QUEUE);
     SignupWorkflows.register(worker, policy);
@@ -132,6 +134,27 @@ class SignupWorkflowTest {
   }
 
   @Test
+  void shouldPublishStatusAttemptsAndLastErrorForOperators() {
+    sender.script(attempt -> attempt <= 2 ? EmailFailure.TransientEmailFailure : null);
+    run("signup-sent");
+    sender.script(attempt -> EmailFailure.PermanentEmailFailure);
+    run("signup-failed");
+
+    WorkflowExecutionDescription sent = describe("signup-sent");
+    WorkflowExecutionDescription failed = describe("signup-failed");
+
+    assertThat(sent.getTypedSearchAttributes().get(SignupSearchAttributes.STATUS))
+        .isEqualTo("SENT");
+    assertThat(sent.getTypedSearchAttributes().get(SignupSearchAttributes.ATTEMPTS)).isEqualTo(3);
+    assertThat(sent.getMemo(SignupSearchAttributes.LAST_ERROR_MEMO, String.class)).isNull();
+    assertThat(failed.getTypedSearchAttributes().get(SignupSearchAttributes.STATUS))
+        .isEqualTo("DELIVERY_FAILED");
+    assertThat(failed.getTypedSearchAttributes().get(SignupSearchAttributes.ATTEMPTS)).isEqualTo(1);
+    assertThat(failed.getMemo(SignupSearchAttributes.LAST_ERROR_MEMO, String.class))
+        .isEqualTo("550 5.1.1 attempt 4 failed");
+  }
+
+  @Test
   void shouldScheduleSendEmailWithExactlyTheConfiguredPolicy() {
     sender.script(attempt -> null);
 
@@ -156,6 +179,10 @@ class SignupWorkflowTest {
 
   private SignupState run(String workflowId) {
     return stub(workflowId).signUp(new Signup("ada@example.com", "Ada"));
+  }
+
+  private WorkflowExecutionDescription describe(String workflowId) {
+    return env.getWorkflowClient().newUntypedWorkflowStub(workflowId).describe();
   }
 
   private SignupWorkflow stub(String workflowId) {

@@ -1,19 +1,26 @@
 package dev.signups.server.resources;
 
 import dev.signups.server.api.SignupAccepted;
+import dev.signups.server.api.SignupPage;
 import dev.signups.server.api.SignupRequest;
 import dev.signups.server.api.SignupView;
 import dev.signups.server.temporal.Signups;
 import dev.signups.workflows.Signup;
+import dev.signups.workflows.SignupStatus;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
@@ -40,6 +47,21 @@ public class SignupResource {
     return Response.accepted(SignupAccepted.of(id))
         .location(UriBuilder.fromResource(SignupResource.class).path(id).build())
         .build();
+  }
+
+  /**
+   * Lists signups by status, newest first: {@code ?status=DELIVERY_FAILED} is the dead-letter view.
+   */
+  @GET
+  public SignupPage list(
+      @QueryParam("status") @NotNull SignupStatus status,
+      @QueryParam("pageSize") @DefaultValue("20") @Min(1) @Max(100) int pageSize,
+      @QueryParam("pageToken") String pageToken) {
+    try {
+      return signups.list(status, pageSize, pageToken);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e.getMessage());
+    }
   }
 
   @GET

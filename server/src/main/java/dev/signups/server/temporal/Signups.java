@@ -1,8 +1,12 @@
 package dev.signups.server.temporal;
 
+import com.google.protobuf.ByteString;
+import dev.signups.server.api.SignupPage;
+import dev.signups.server.api.SignupSummary;
 import dev.signups.server.api.SignupView;
 import dev.signups.server.core.SignupIds;
 import dev.signups.workflows.Signup;
+import dev.signups.workflows.SignupSearchAttributes;
 import dev.signups.workflows.SignupState;
 import dev.signups.workflows.SignupStatus;
 import dev.signups.workflows.SignupWorkflow;
@@ -12,10 +16,17 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -25,6 +36,10 @@ public final class Signups {
 
   private static final Set<Status.Code> UNAVAILABLE =
       Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED);
+
+  /** How the server answers a page token it cannot decode: SQL visibility says UNKNOWN. */
+  private static final Set<Status.Code> REJECTED_TOKEN =
+      Set.of(Status.Code.INVALID_ARGUMENT, Status.Code.UNKNOWN);
 
   private final WorkflowClient client;
   private final SignupIds ids;
@@ -94,6 +109,72 @@ public final class Signups {
             state.messageId(),
             state.startedAt(),
             state.updatedAt()));
+  }
+
+  /**
+   * Lists the signups whose published status is {@code status}, newest first, from Temporal's
+   * visibility store, which lags the workflows by up to a second.
+   *
+   * @param pageToken the previous page's {@link SignupPage#nextPageToken()}, or null for the first
+   * @throws IllegalArgumentException when {@code pageToken} is not one this method returned
+   */
+  public SignupPage list(SignupStatus status, int pageSize, String pageToken) {
+    ListWorkflowExecutionsRequest.Builder request =
+        ListWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setPageSize(pageSize)
+            .setQuery(
+                "WorkflowType = 'SignupWorkflow' AND "
+                    + SignupSearchAttributes.STATUS.getName()
+                    + " = '"
+                    + status.name()
+                    + "'");
+    if (pageToken != null && !pageToken.isEmpty()) {
+      try {
+        request.setNextPageToken(ByteString.copyFrom(Base64.getUrlDecoder().decode(pageToken)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("pageToken is not valid");
+      }
+    }
+    ListWorkflowExecutionsResponse response;
+    try {
+      response =
+          call(
+              "cannot list signups now",
+              () ->
+                  client
+                      .getWorkflowServiceStubs()
+                      .blockingStub()
+                      .listWorkflowExecutions(request.build()));
+    } catch (StatusRuntimeException e) {
+      if (request.getNextPageToken().isEmpty()
+          || !REJECTED_TOKEN.contains(e.getStatus().getCode())) {
+        throw e;
+      }
+      throw new IllegalArgumentException("pageToken is not valid");
+    }
+    List<SignupSummary> signups = response.getExecutionsList().stream().map(this::summary).toList();
+    String next =
+        response.getNextPageToken().isEmpty()
+            ? null
+            : Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(response.getNextPageToken().toByteArray());
+    return new SignupPage(signups, next);
+  }
+
+  private SignupSummary summary(WorkflowExecutionInfo info) {
+    WorkflowExecutionMetadata execution =
+        new WorkflowExecutionMetadata(info, client.getOptions().getDataConverter());
+    SearchAttributes attributes = execution.getTypedSearchAttributes();
+    Long attempts = attributes.get(SignupSearchAttributes.ATTEMPTS);
+    return new SignupSummary(
+        execution.getExecution().getWorkflowId(),
+        SignupStatus.valueOf(attributes.get(SignupSearchAttributes.STATUS)),
+        attempts == null ? 0 : attempts,
+        (String) execution.getMemo(SignupSearchAttributes.LAST_ERROR_MEMO, String.class),
+        execution.getStartTime(),
+        execution.getCloseTime());
   }
 
   private Optional<PendingActivityInfo> pendingActivity(String id) {

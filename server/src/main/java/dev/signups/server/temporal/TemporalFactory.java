@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 /** Where the Temporal server is and how this application uses it. */
 public class TemporalFactory {
 
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   /** The frontend's gRPC address, {@code host:port}. Default {@code localhost:7233}. */
   @NotEmpty @JsonProperty private String target = "localhost:7233";
 
@@ -100,7 +102,11 @@ public class TemporalFactory {
               @Override
               public void stop() {
                 stubs.shutdown();
-                stubs.awaitTermination(5, TimeUnit.SECONDS);
+                // In milliseconds: SDK 1.38 passes the count it converted to ms on with the
+                // caller's unit, so 5 SECONDS would wait 5000 s for a channel that does not drain.
+                if (!stubs.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                  stubs.shutdownNow();
+                }
               }
             });
     return WorkflowClient.newInstance(

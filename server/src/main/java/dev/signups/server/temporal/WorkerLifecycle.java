@@ -41,7 +41,7 @@ public final class WorkerLifecycle implements Managed {
       log.warn(
           "Workers still busy after {}; interrupting them", ConfigDuration.format(gracePeriod));
       factory.shutdownNow();
-      factory.awaitTermination(5, TimeUnit.SECONDS);
+      factory.awaitTermination(5_000, TimeUnit.MILLISECONDS);
     }
   }
 }

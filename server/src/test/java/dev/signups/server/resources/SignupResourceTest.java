@@ -19,6 +19,7 @@ import dev.signups.server.SignupApplication;
 import dev.signups.server.core.SignupIds;
 import dev.signups.server.temporal.Signups;
 import dev.signups.server.temporal.TemporalFactory;
+import dev.signups.workflows.SignupSearchAttributes;
 import dev.signups.workflows.SignupState;
 import dev.signups.workflows.SignupStatus;
 import dev.signups.workflows.SignupWorkflows;
@@ -107,6 +108,7 @@ class SignupResourceTest {
     temporal =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    SignupSearchAttributes.TYPES.forEach(temporal::registerSearchAttribute);
     Worker worker = temporal.newWorker(TASK_QUEUE);
     SignupWorkflows.register(worker, new ActivityOptionsFactory().build());
     activity =

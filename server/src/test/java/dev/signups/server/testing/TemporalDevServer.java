@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Temporal server, {@code temporal server start-dev}, on free loopback ports with its SQLite
- * database in a temporary directory. The CLI comes from the {@code temporal.cli} system property,
- * which the build points at the copy {@code scripts/install-tools} installs.
+ * database in a temporary directory and the signup search attributes registered. The CLI comes from
+ * the {@code temporal.cli} system property, which the build points at the copy {@code
+ * scripts/install-tools} installs.
  */
 public final class TemporalDevServer implements AutoCloseable {
 
@@ -55,6 +56,10 @@ public final class TemporalDevServer implements AutoCloseable {
                     "--metrics-port",
                     Integer.toString(Ports.free()),
                     "--headless",
+                    "--search-attribute",
+                    "SignupStatus=Keyword",
+                    "--search-attribute",
+                    "SignupAttempts=Int",
                     "--db-filename",
                     directory.resolve("temporal.db").toString(),
                     "--log-level",
