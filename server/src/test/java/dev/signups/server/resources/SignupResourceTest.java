@@ -61,6 +61,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -372,6 +373,24 @@ class SignupResourceTest {
       HttpResponse<String> response = get(malformed);
 
       assertThat(response.statusCode()).as(malformed).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void shouldAnswer400NamingTheParameterForABadListing() throws Exception {
+    Map<String, String> expected =
+        Map.of(
+            "", "query param status must not be null",
+            "?status=LOST", "query param status must be one of [SENDING, SENT, DELIVERY_FAILED]",
+            "?status=SENT&pageSize=0", "query param pageSize must be greater than or equal to 1",
+            "?status=SENT&pageSize=101", "query param pageSize must be less than or equal to 100",
+            "?status=SENT&pageToken=!!", "pageToken is not valid");
+    for (Map.Entry<String, String> listing : expected.entrySet()) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(uri(app, "/signups" + listing.getKey())).GET());
+
+      assertThat(response.statusCode()).as(listing.getKey()).isEqualTo(400);
+      assertThat(response.body()).as(listing.getKey()).contains(listing.getValue());
     }
   }
 
