@@ -32,12 +32,19 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
     }
   }
 
+  /**
+   * The failure Temporal records for this attempt: the SMTP reply or network error as its message,
+   * and no Java stack trace, which would only show where this method threw it.
+   */
   private static ApplicationFailure failure(EmailFailure type, String message, int attempt) {
-    return ApplicationFailure.newBuilder()
-        .setType(type.name())
-        .setMessage(message)
-        .setNonRetryable(!type.retryable())
-        .setDetails(attempt)
-        .build();
+    ApplicationFailure failure =
+        ApplicationFailure.newBuilder()
+            .setType(type.name())
+            .setMessage(message)
+            .setNonRetryable(!type.retryable())
+            .setDetails(attempt)
+            .build();
+    failure.setStackTrace(new StackTraceElement[0]);
+    return failure;
   }
 }

@@ -10,6 +10,7 @@ import dev.signups.activities.EmailTemplate;
 import dev.signups.activities.SendEmailActivityImpl;
 import dev.signups.activities.SmtpEmailSender;
 import dev.signups.server.cli.ConfigErrors;
+import dev.signups.server.cli.SignupIdCommand;
 import dev.signups.server.core.SignupIds;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
@@ -17,6 +18,7 @@ import dev.signups.server.resources.BodySizeLimitFilter;
 import dev.signups.server.resources.JsonErrorMapper;
 import dev.signups.server.resources.SignupResource;
 import dev.signups.server.resources.TemporalUnavailableMapper;
+import dev.signups.server.tasks.SignupIdTask;
 import dev.signups.server.temporal.SearchAttributesCheck;
 import dev.signups.server.temporal.Signups;
 import dev.signups.server.temporal.TemporalFactory;
@@ -68,6 +70,7 @@ public class SignupApplication extends Application<SignupConfiguration> {
 
   @Override
   public void initialize(Bootstrap<SignupConfiguration> bootstrap) {
+    bootstrap.addCommand(new SignupIdCommand());
     bootstrap.setConfigurationSourceProvider(
         new SubstitutingSourceProvider(
             bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
@@ -110,8 +113,9 @@ public class SignupApplication extends Application<SignupConfiguration> {
         .manage(new WorkerLifecycle(workers, temporal.getWorkerShutdownGracePeriod()));
 
     WorkflowClient client = temporal.buildApiClient(environment);
-    Signups signups =
-        new Signups(client, new SignupIds(config.getSignupIdSecret()), temporal.getTaskQueue());
+    SignupIds ids = new SignupIds(config.getSignupIdSecret());
+    Signups signups = new Signups(client, ids, temporal.getTaskQueue());
+    environment.admin().addTask(new SignupIdTask(ids));
     environment.jersey().register(new SignupResource(signups));
     environment
         .jersey()

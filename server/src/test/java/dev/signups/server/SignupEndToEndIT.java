@@ -92,6 +92,8 @@ class SignupEndToEndIT {
     assertThat(view.get("attempts").asInt()).isEqualTo(1);
     assertThat(view.get("messageId").asText()).isEqualTo(email.messageId());
     assertThat(email.parse().getSubject()).isEqualTo("Please confirm your email address");
+    assertThat(client.newUntypedWorkflowStub(id).describe().getStaticSummary())
+        .isEqualTo("Signup of a***@example.com");
 
     ActivityTaskScheduledEventAttributes scheduled =
         event(id, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
@@ -127,7 +129,9 @@ class SignupEndToEndIT {
         event(id, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
             .getActivityTaskStartedEventAttributes();
     assertThat(started.getAttempt()).isEqualTo(3);
-    assertThat(started.getLastFailure().getMessage()).contains("451");
+    assertThat(started.getLastFailure().getMessage())
+        .isEqualTo("451 4.3.0 Mailbox temporarily unavailable");
+    assertThat(started.getLastFailure().getStackTrace()).isEmpty();
   }
 
   @Test

@@ -61,6 +61,7 @@ public final class Signups {
         WorkflowOptions.newBuilder()
             .setWorkflowId(id)
             .setTaskQueue(taskQueue)
+            .setStaticSummary("Signup of " + SignupIds.mask(signup.email()))
             .setWorkflowIdConflictPolicy(
                 WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
             .setWorkflowIdReusePolicy(
