@@ -1,0 +1,114 @@
+package dev.signups.server.testing;
+
+import dev.signups.activities.testing.Ports;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application as its own process, started from the shaded jar the build made ({@code app.jar}
+ * system property) with the shipped {@code config.yml}, on free ports, so a test can kill it.
+ */
+public final class AppProcess implements AutoCloseable {
+
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final int apiPort;
+  private final Path log;
+
+  private AppProcess(Process process, int apiPort, Path log) {
+    this.process = process;
+    this.apiPort = apiPort;
+    this.log = log;
+  }
+
+  /**
+   * Starts the application with {@code environment} added to its environment and each {@code
+   * overrides} entry passed as a {@code -Ddw.} configuration override, and returns once its health
+   * check answers.
+   */
+  public static AppProcess start(Map<String, String> environment, Map<String, String> overrides)
+      throws IOException, InterruptedException {
+    int apiPort = Ports.free();
+    int adminPort = Ports.free();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
+    command.addAll(List.of("-jar", System.getProperty("app.jar"), "server", "config.yml"));
+    Path log = Files.createTempFile("signups-app-", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    builder.environment().put("API_PORT", Integer.toString(apiPort));
+    builder.environment().put("ADMIN_PORT", Integer.toString(adminPort));
+    AppProcess app = new AppProcess(builder.start(), apiPort, log);
+    app.awaitHealthCheck(adminPort);
+    return app;
+  }
+
+  public SignupApi api(Duration patience) {
+    return new SignupApi(apiPort, patience);
+  }
+
+  /** Kills the process with SIGKILL: no shutdown hook runs, nothing is drained. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /**
+   * Sends SIGTERM and waits for the process to exit.
+   *
+   * @return how long it took to exit
+   */
+  public Duration terminate(Duration patience) throws InterruptedException {
+    Instant start = Instant.now();
+    process.destroy();
+    if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("Still running " + patience + " after SIGTERM");
+    }
+    return Duration.between(start, Instant.now());
+  }
+
+  public int exitCode() {
+    return process.exitValue();
+  }
+
+  private void awaitHealthCheck(int adminPort) throws InterruptedException, IOException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthcheck"))
+            .build();
+    Instant deadline = Instant.now().plus(STARTUP);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("The application exited: " + Files.readString(log));
+      }
+      try {
+        http.send(health, HttpResponse.BodyHandlers.discarding());
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(200);
+      }
+    }
+    throw new IllegalStateException("Not healthy in " + STARTUP + ": " + Files.readString(log));
+  }
+
+  @Override
+  public void close() throws InterruptedException, IOException {
+    if (process.isAlive()) {
+      kill();
+    }
+    Files.deleteIfExists(log);
+  }
+}
