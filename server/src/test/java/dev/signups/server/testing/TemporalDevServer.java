@@ -22,12 +22,13 @@ public final class TemporalDevServer implements AutoCloseable {
 
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
-  private final Process process;
+  private final List<String> command;
   private final int port;
   private final Path directory;
+  private Process process;
 
-  private TemporalDevServer(Process process, int port, Path directory) {
-    this.process = process;
+  private TemporalDevServer(List<String> command, int port, Path directory) {
+    this.command = command;
     this.port = port;
     this.directory = directory;
   }
@@ -41,35 +42,53 @@ public final class TemporalDevServer implements AutoCloseable {
     }
     Path directory = Files.createTempDirectory("temporal-dev-");
     int port = Ports.free();
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    cli,
-                    "server",
-                    "start-dev",
-                    "--ip",
-                    "127.0.0.1",
-                    "--port",
-                    Integer.toString(port),
-                    "--http-port",
-                    Integer.toString(Ports.free()),
-                    "--metrics-port",
-                    Integer.toString(Ports.free()),
-                    "--headless",
-                    "--search-attribute",
-                    "SignupStatus=Keyword",
-                    "--search-attribute",
-                    "SignupAttempts=Int",
-                    "--db-filename",
-                    directory.resolve("temporal.db").toString(),
-                    "--log-level",
-                    "error"))
-            .redirectErrorStream(true)
-            .redirectOutput(directory.resolve("temporal.log").toFile())
-            .start();
-    TemporalDevServer server = new TemporalDevServer(process, port, directory);
-    server.awaitReady();
+    List<String> command =
+        List.of(
+            cli,
+            "server",
+            "start-dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port),
+            "--http-port",
+            Integer.toString(Ports.free()),
+            "--metrics-port",
+            Integer.toString(Ports.free()),
+            "--headless",
+            "--search-attribute",
+            "SignupStatus=Keyword",
+            "--search-attribute",
+            "SignupAttempts=Int",
+            "--db-filename",
+            directory.resolve("temporal.db").toString(),
+            "--log-level",
+            "error");
+    TemporalDevServer server = new TemporalDevServer(command, port, directory);
+    server.restart();
     return server;
+  }
+
+  /** Kills the server with SIGKILL, as a crash would: nothing is flushed or closed. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /**
+   * Starts the server again on the same port and database file, and returns once it answers.
+   *
+   * @return how long it took to answer
+   */
+  public Duration restart() throws IOException, InterruptedException {
+    Instant start = Instant.now();
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(directory.resolve("temporal.log").toFile()))
+            .start();
+    awaitReady();
+    return Duration.between(start, Instant.now());
   }
 
   /** The frontend's address, {@code 127.0.0.1:port}. */
