@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.signups.activities.EmailTemplate;
 import dev.signups.activities.SendEmailActivityImpl;
 import dev.signups.activities.SmtpEmailSender;
+import dev.signups.server.SignupConfiguration.Role;
 import dev.signups.server.cli.ConfigErrors;
 import dev.signups.server.cli.SignupIdCommand;
 import dev.signups.server.core.SignupIds;
@@ -98,8 +99,24 @@ public class SignupApplication extends Application<SignupConfiguration> {
   @Override
   public void run(SignupConfiguration config, Environment environment) {
     TemporalFactory temporal = config.getTemporal();
-    SmtpEmailSender sender = config.getSmtp().build();
+    WorkflowClient client = temporal.buildApiClient(environment);
+    environment
+        .healthChecks()
+        .register(
+            "temporal",
+            new TemporalHealthCheck(client.getWorkflowServiceStubs(), temporal.getNamespace()));
+    if (config.getRoles().contains(Role.WORKER)) {
+      runWorker(config, environment);
+    }
+    if (config.getRoles().contains(Role.API)) {
+      runApi(config, environment, client);
+    }
+  }
 
+  /** Polls the task queue: runs signup workflows and sends their email. */
+  private static void runWorker(SignupConfiguration config, Environment environment) {
+    TemporalFactory temporal = config.getTemporal();
+    SmtpEmailSender sender = config.getSmtp().build();
     WorkerFactory workers = WorkerFactory.newInstance(temporal.buildWorkerClient(environment));
     Worker worker = workers.newWorker(temporal.getTaskQueue());
     SignupWorkflows.register(worker, config.getSendEmail().build());
@@ -111,10 +128,19 @@ public class SignupApplication extends Application<SignupConfiguration> {
     environment
         .lifecycle()
         .manage(new WorkerLifecycle(workers, temporal.getWorkerShutdownGracePeriod()));
+    environment
+        .healthChecks()
+        .register(
+            "smtp",
+            new SmtpHealthCheck(
+                sender, config.getSmtp().getHealthCheckCacheFor(), Clock.systemUTC()));
+  }
 
-    WorkflowClient client = temporal.buildApiClient(environment);
+  /** Serves the HTTP API, which starts and reads signups through {@code client}. */
+  private static void runApi(
+      SignupConfiguration config, Environment environment, WorkflowClient client) {
     SignupIds ids = new SignupIds(config.getSignupIdSecret());
-    Signups signups = new Signups(client, ids, temporal.getTaskQueue());
+    Signups signups = new Signups(client, ids, config.getTemporal().getTaskQueue());
     environment.admin().addTask(new SignupIdTask(ids));
     environment.jersey().register(new SignupResource(signups));
     environment
@@ -122,17 +148,5 @@ public class SignupApplication extends Application<SignupConfiguration> {
         .register(new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
     environment.jersey().register(new JsonErrorMapper());
     environment.jersey().register(new TemporalUnavailableMapper());
-
-    environment
-        .healthChecks()
-        .register(
-            "temporal",
-            new TemporalHealthCheck(client.getWorkflowServiceStubs(), temporal.getNamespace()));
-    environment
-        .healthChecks()
-        .register(
-            "smtp",
-            new SmtpHealthCheck(
-                sender, config.getSmtp().getHealthCheckCacheFor(), Clock.systemUTC()));
   }
 }

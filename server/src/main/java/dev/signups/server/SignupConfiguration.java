@@ -11,16 +11,33 @@ import io.dropwizard.util.DataSize;
 import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MinDataSize;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** The application's configuration; {@code server/config.yml} documents every key. */
 @CrossChecked
 public class SignupConfiguration extends Configuration implements CrossChecked.Checkable {
 
   static final int MIN_SECRET_LENGTH = 32;
+
+  /** What one process of this application does. */
+  public enum Role {
+    /** Serves the HTTP API, which starts signups and reports on them. */
+    API,
+    /** Polls Temporal: runs the signup workflows and sends their email. */
+    WORKER
+  }
+
+  /**
+   * The roles this process plays. Default both; run more {@code worker} processes to send more
+   * email, and {@code api} processes behind a load balancer to take more signups.
+   */
+  @NotEmpty @JsonProperty private Set<Role> roles = EnumSet.allOf(Role.class);
 
   /** The Temporal server, namespace and task queue. */
   @Valid @NotNull @JsonProperty private TemporalFactory temporal = new TemporalFactory();
@@ -34,7 +51,7 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
 
   /**
    * The key of the HMAC that turns an address into a signup id; at least 32 characters, from the
-   * environment. Changing it gives every address a new id.
+   * environment, required by the {@code api} role. Changing it gives every address a new id.
    */
   @JsonProperty private String signupIdSecret = "";
 
@@ -44,6 +61,10 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
   @MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.MEBIBYTES)
   @JsonProperty
   private DataSize maxRequestBodySize = DataSize.kibibytes(16);
+
+  public Set<Role> getRoles() {
+    return roles;
+  }
 
   public TemporalFactory getTemporal() {
     return temporal;
@@ -68,7 +89,8 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
   @Override
   public Map<String, String> crossFieldViolations() {
     Map<String, String> violations = new LinkedHashMap<>();
-    if (signupIdSecret == null || signupIdSecret.length() < MIN_SECRET_LENGTH) {
+    boolean api = roles != null && roles.contains(Role.API);
+    if (api && (signupIdSecret == null || signupIdSecret.length() < MIN_SECRET_LENGTH)) {
       violations.put(
           "signupIdSecret",
           "must be at least " + MIN_SECRET_LENGTH + " characters (set SIGNUP_ID_SECRET)");

@@ -8,8 +8,15 @@ import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.server.testing.AppProcess;
 import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Once {@code POST /signups} has answered 202 the email goes out, whatever happens to the worker:
- * the application runs as its own process from the shaded jar and is killed or stopped mid-send.
+ * the application runs as its own processes from the shaded jar, which are killed or stopped
+ * mid-send.
  */
 class WorkerCrashIT {
 
@@ -105,14 +113,83 @@ class WorkerCrashIT {
     }
   }
 
+  @Test
+  void shouldFinishOnTheSurvivingWorkerWhenTheOneSendingIsKilled() throws Exception {
+    smtp.delayData(SEND_TIME);
+    try (AppProcess api = start("api");
+        AppProcess first = start("worker");
+        AppProcess second = start("worker")) {
+      SignupApi signups = api.api(PATIENCE);
+      int connections = smtp.connections();
+      String id = signups.idOf(signups.signUp("scale@example.com", "Scale"));
+      awaitSendInProgress(connections);
+      long sending = Long.parseLong(sendingWorker(id).split("@")[0]);
+      AppProcess victim = sending == first.pid() ? first : second;
+      assertThat(victim.pid()).isEqualTo(sending);
+
+      victim.kill();
+      smtp.delayData(Duration.ZERO);
+      JsonNode sent = signups.awaitStatus(id, "SENT");
+
+      assertThat(sent.get("attempts").asInt()).isEqualTo(2);
+      String survivor = Long.toString((victim == first ? second : first).pid());
+      assertThat(sendingWorkerOfLastAttempt(id)).startsWith(survivor + "@");
+    }
+  }
+
   private AppProcess start() throws Exception {
+    return start("api,worker");
+  }
+
+  private AppProcess start(String roles) throws Exception {
+    Map<String, String> overrides = new HashMap<>(FAST_RETRY);
+    overrides.put("roles", roles);
     return AppProcess.start(
         Map.of(
             "TEMPORAL_ADDRESS", servers.temporal().target(),
             "SMTP_HOST", smtp.host(),
             "SMTP_PORT", Integer.toString(smtp.port()),
             "SIGNUP_ID_SECRET", "worker-crash-test-secret-of-32-characters"),
-        FAST_RETRY);
+        overrides);
+  }
+
+  /** The identity of the worker running the signup's pending SendEmail attempt. */
+  private String sendingWorker(String id) {
+    return describe(id).getPendingActivities(0).getLastWorkerIdentity();
+  }
+
+  /** The identity of the worker whose attempt completed the signup's SendEmail activity. */
+  private String sendingWorkerOfLastAttempt(String id) {
+    WorkflowClient client = WorkflowClient.newInstance(stubs());
+    try {
+      return client.fetchHistory(id).getEvents().stream()
+          .filter(e -> e.hasActivityTaskStartedEventAttributes())
+          .map(e -> e.getActivityTaskStartedEventAttributes().getIdentity())
+          .reduce((earlier, later) -> later)
+          .orElseThrow();
+    } finally {
+      client.getWorkflowServiceStubs().shutdownNow();
+    }
+  }
+
+  private DescribeWorkflowExecutionResponse describe(String id) {
+    WorkflowServiceStubs stubs = stubs();
+    try {
+      return stubs
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace("default")
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                  .build());
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private WorkflowServiceStubs stubs() {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(servers.temporal().target()).build());
   }
 
   /** Waits for the worker to open its SMTP connection, then for the message to be under way. */

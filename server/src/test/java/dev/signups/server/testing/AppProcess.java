@@ -61,6 +61,11 @@ public final class AppProcess implements AutoCloseable {
     return new SignupApi(apiPort, patience);
   }
 
+  /** The process id, the first part of its Temporal worker identity ({@code pid@host}). */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Kills the process with SIGKILL: no shutdown hook runs, nothing is drained. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
