@@ -1,0 +1,155 @@
+package dev.signups.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.signups.activities.testing.FaultySmtpServer;
+import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
+import dev.signups.server.testing.AppProcess;
+import dev.signups.server.testing.RealServers;
+import dev.signups.server.testing.SignupApi;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Many signups through faults of the mail server, counted as a receiver would: <b>lost</b> is a
+ * signup answered 202 whose email never arrived, <b>duplicates</b> are copies beyond the first of
+ * one Message-ID. The number of signups is {@code durability.signups} (default 200).
+ */
+class DurabilityIT {
+
+  private static final Logger log = LoggerFactory.getLogger(DurabilityIT.class);
+  private static final int SIGNUPS = Integer.getInteger("durability.signups", 200);
+  private static final Duration PATIENCE = Duration.ofMinutes(3);
+
+  @RegisterExtension static final RealServers servers = new RealServers();
+
+  private static AppProcess app;
+  private static SignupApi api;
+
+  @BeforeAll
+  static void startTheApplication() throws Exception {
+    app =
+        AppProcess.start(
+            Map.of(
+                "TEMPORAL_ADDRESS", servers.temporal().target(),
+                "SMTP_HOST", servers.smtp().host(),
+                "SMTP_PORT", Integer.toString(servers.smtp().port()),
+                "SIGNUP_ID_SECRET", "durability-test-secret-of-32-characters"),
+            Map.of());
+    api = app.api(PATIENCE);
+  }
+
+  @AfterAll
+  static void stopTheApplication() throws Exception {
+    app.close();
+  }
+
+  @Test
+  void shouldDeliverEverySignupAfterAnSmtpOutage() throws Exception {
+    FaultySmtpServer smtp = servers.smtp();
+    Duration outage = Duration.ofSeconds(10);
+    smtp.failTransactions(421, "4.3.2 Service not available, closing channel");
+
+    Map<String, String> signups = signUp("outage");
+    Thread.sleep(outage.toMillis() / 2);
+    smtp.reset();
+    smtp.rejectGreeting(421, "4.3.2 Too busy");
+    Thread.sleep(outage.toMillis() / 2);
+    smtp.reset();
+    Instant recovered = Instant.now();
+    for (String id : signups.values()) {
+      api.awaitStatus(id, "SENT");
+    }
+
+    Tally tally = tally("SMTP outage " + outage.toSeconds() + " s", signups.keySet(), recovered);
+    assertThat(tally.lost()).isZero();
+    assertThat(tally.duplicates()).isZero();
+  }
+
+  @Test
+  void shouldFailPoisonAddressesAfterOneAttemptAndDeliverTheRest() throws Exception {
+    FaultySmtpServer smtp = servers.smtp();
+    int poisoned = Math.max(1, SIGNUPS / 100);
+    for (int i = 0; i < poisoned; i++) {
+      smtp.rejectRecipient("poison-" + i + "@example.com", 550, "5.1.1 No such user");
+    }
+    Instant start = Instant.now();
+
+    Map<String, String> signups = signUp("healthy");
+    Map<String, String> poison = new LinkedHashMap<>();
+    for (int i = 0; i < poisoned; i++) {
+      String address = "poison-" + i + "@example.com";
+      poison.put(address, api.idOf(api.signUp(address, "Poison " + i)));
+    }
+    for (String id : poison.values()) {
+      JsonNode failed = api.awaitStatus(id, "DELIVERY_FAILED");
+      assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+      assertThat(failed.get("lastError").asText()).startsWith("550");
+    }
+    for (String id : signups.values()) {
+      JsonNode sent = api.awaitStatus(id, "SENT");
+      assertThat(sent.get("attempts").asInt()).isEqualTo(1);
+    }
+
+    Tally tally = tally(poisoned + " poison addresses", signups.keySet(), start);
+    assertThat(tally.lost()).isZero();
+    assertThat(tally.duplicates()).isZero();
+    assertThat(messagesTo(poison.keySet())).isEmpty();
+  }
+
+  /** Signs up {@link #SIGNUPS} new addresses; returns their ids by address. */
+  private static Map<String, String> signUp(String prefix) throws Exception {
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (int i = 0; i < SIGNUPS; i++) {
+      String address = prefix + "-" + i + "@example.com";
+      ids.put(address, api.idOf(api.signUp(address, "Signup " + i)));
+    }
+    return ids;
+  }
+
+  private static Tally tally(String scenario, Set<String> addresses, Instant since) {
+    Map<String, List<ReceivedMessage>> byAddress =
+        messagesTo(addresses).stream().collect(Collectors.groupingBy(m -> m.recipients().get(0)));
+    int lost = (int) addresses.stream().filter(a -> !byAddress.containsKey(a)).count();
+    List<ReceivedMessage> all = new ArrayList<>();
+    byAddress.values().forEach(all::addAll);
+    int distinct = (int) all.stream().map(ReceivedMessage::messageId).distinct().count();
+    Tally tally =
+        new Tally(
+            addresses.size(),
+            byAddress.size(),
+            lost,
+            all.size() - distinct,
+            Duration.between(since, Instant.now()));
+    log.info(
+        "{}: signups={} delivered={} lost={} duplicates={} drained in {} ms",
+        scenario,
+        tally.signups(),
+        tally.delivered(),
+        tally.lost(),
+        tally.duplicates(),
+        tally.drain().toMillis());
+    return tally;
+  }
+
+  private static List<ReceivedMessage> messagesTo(Set<String> addresses) {
+    return servers.smtp().received().stream()
+        .filter(m -> addresses.contains(m.recipients().get(0)))
+        .toList();
+  }
+
+  private record Tally(int signups, int delivered, int lost, int duplicates, Duration drain) {}
+}
