@@ -41,14 +41,7 @@ class DurabilityIT {
 
   @BeforeAll
   static void startTheApplication() throws Exception {
-    app =
-        AppProcess.start(
-            Map.of(
-                "TEMPORAL_ADDRESS", servers.temporal().target(),
-                "SMTP_HOST", servers.smtp().host(),
-                "SMTP_PORT", Integer.toString(servers.smtp().port()),
-                "SIGNUP_ID_SECRET", "durability-test-secret-of-32-characters"),
-            Map.of());
+    app = servers.startApp(Map.of());
     api = app.api(PATIENCE);
   }
 

@@ -37,14 +37,7 @@ class TemporalCliIT {
 
   @BeforeAll
   static void signUpThreeWays() throws Exception {
-    app =
-        AppProcess.start(
-            Map.of(
-                "TEMPORAL_ADDRESS", servers.temporal().target(),
-                "SMTP_HOST", servers.smtp().host(),
-                "SMTP_PORT", Integer.toString(servers.smtp().port()),
-                "SIGNUP_ID_SECRET", "temporal-cli-test-secret-of-32-characters"),
-            Map.of());
+    app = servers.startApp(Map.of());
     SignupApi api = app.api(PATIENCE);
     servers.smtp().rejectRecipient("nobody@example.com", 550, "5.1.1 No such user");
     rejected = api.idOf(api.signUp("nobody@example.com", "Nobody"));

@@ -35,14 +35,7 @@ class TemporalRestartIT {
   void shouldResumeEverySignupAfterTheServerIsKilledAndRestartedOnItsDatabase() throws Exception {
     FaultySmtpServer smtp = servers.smtp();
     smtp.failTransactions(451, "4.3.0 Try again later");
-    try (AppProcess app =
-        AppProcess.start(
-            Map.of(
-                "TEMPORAL_ADDRESS", servers.temporal().target(),
-                "SMTP_HOST", smtp.host(),
-                "SMTP_PORT", Integer.toString(smtp.port()),
-                "SIGNUP_ID_SECRET", "temporal-restart-test-secret-of-32-chars"),
-            Map.of())) {
+    try (AppProcess app = servers.startApp(Map.of())) {
       SignupApi api = app.api(PATIENCE);
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < SIGNUPS; i++) {

@@ -144,13 +144,7 @@ class WorkerCrashIT {
   private AppProcess start(String roles) throws Exception {
     Map<String, String> overrides = new HashMap<>(FAST_RETRY);
     overrides.put("roles", roles);
-    return AppProcess.start(
-        Map.of(
-            "TEMPORAL_ADDRESS", servers.temporal().target(),
-            "SMTP_HOST", smtp.host(),
-            "SMTP_PORT", Integer.toString(smtp.port()),
-            "SIGNUP_ID_SECRET", "worker-crash-test-secret-of-32-characters"),
-        overrides);
+    return servers.startApp(overrides);
   }
 
   /** The identity of the worker running the signup's pending SendEmail attempt. */

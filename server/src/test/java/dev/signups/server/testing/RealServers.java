@@ -1,6 +1,7 @@
 package dev.signups.server.testing;
 
 import dev.signups.activities.testing.FaultySmtpServer;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -21,6 +22,20 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
 
   public FaultySmtpServer smtp() {
     return smtp;
+  }
+
+  /**
+   * Starts the application as its own process, wired to these servers, with {@code overrides}
+   * applied to its configuration.
+   */
+  public AppProcess startApp(Map<String, String> overrides) throws Exception {
+    return AppProcess.start(
+        Map.of(
+            "TEMPORAL_ADDRESS", temporal.target(),
+            "SMTP_HOST", smtp.host(),
+            "SMTP_PORT", Integer.toString(smtp.port()),
+            "SIGNUP_ID_SECRET", "real-servers-test-secret-of-32-characters"),
+        overrides);
   }
 
   @Override
