@@ -117,14 +117,16 @@ public class SignupApplication extends Application<SignupConfiguration> {
   private static void runWorker(SignupConfiguration config, Environment environment) {
     TemporalFactory temporal = config.getTemporal();
     SmtpEmailSender sender = config.getSmtp().build();
-    WorkerFactory workers = WorkerFactory.newInstance(temporal.buildWorkerClient(environment));
+    WorkflowClient client = temporal.buildWorkerClient(environment);
+    WorkerFactory workers = WorkerFactory.newInstance(client);
     Worker worker = workers.newWorker(temporal.getTaskQueue());
     SignupWorkflows.register(worker, config.getSendEmail().build());
     worker.registerActivitiesImplementations(
         new SendEmailActivityImpl(sender, EmailTemplate.load("confirmation")));
     environment
         .lifecycle()
-        .manage(new SearchAttributesCheck(temporal.getTarget(), temporal.getNamespace()));
+        .manage(
+            new SearchAttributesCheck(client.getWorkflowServiceStubs(), temporal.getNamespace()));
     environment
         .lifecycle()
         .manage(new WorkerLifecycle(workers, temporal.getWorkerShutdownGracePeriod()));

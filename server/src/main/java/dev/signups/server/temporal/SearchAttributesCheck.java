@@ -6,6 +6,9 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +20,12 @@ import java.util.stream.Collectors;
  */
 public final class SearchAttributesCheck implements Managed {
 
-  private final String target;
+  private final WorkflowServiceStubs connection;
   private final String namespace;
 
-  public SearchAttributesCheck(String target, String namespace) {
-    this.target = target;
+  /** Asks through {@code connection}, the worker's own, rather than opening another. */
+  public SearchAttributesCheck(WorkflowServiceStubs connection, String namespace) {
+    this.connection = connection;
     this.namespace = namespace;
   }
 
@@ -30,7 +34,7 @@ public final class SearchAttributesCheck implements Managed {
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
             OperatorServiceStubsOptions.newBuilder()
-                .setTarget(target)
+                .setChannel(connection.getRawChannel())
                 .validateAndBuildWithDefaults());
     try {
       Map<String, IndexedValueType> registered =
@@ -58,7 +62,7 @@ public final class SearchAttributesCheck implements Managed {
             .map(
                 e ->
                     "  temporal operator search-attribute create --address "
-                        + target
+                        + connection.getOptions().getTarget()
                         + " --namespace "
                         + namespace
                         + " --name "
@@ -68,7 +72,10 @@ public final class SearchAttributesCheck implements Managed {
             .collect(Collectors.joining("\n"));
   }
 
+  /** The CLI's name of {@code type}: INDEXED_VALUE_TYPE_KEYWORD_LIST is KeywordList. */
   private static String typeName(IndexedValueType type) {
-    return type == IndexedValueType.INDEXED_VALUE_TYPE_INT ? "Int" : "Keyword";
+    return Arrays.stream(type.name().substring("INDEXED_VALUE_TYPE_".length()).split("_"))
+        .map(word -> word.charAt(0) + word.substring(1).toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining());
   }
 }

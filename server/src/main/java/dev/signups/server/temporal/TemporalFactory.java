@@ -48,10 +48,6 @@ public class TemporalFactory {
   @JsonDeserialize(using = ConfigDuration.class)
   private Duration workerShutdownGracePeriod = Duration.ofSeconds(30);
 
-  public String getTarget() {
-    return target;
-  }
-
   public String getNamespace() {
     return namespace;
   }
