@@ -61,10 +61,7 @@ class WorkerCrashIT {
     String id;
     Instant killedAt;
     try (AppProcess first = start()) {
-      SignupApi api = first.api(PATIENCE);
-      int connections = smtp.connections();
-      id = api.idOf(api.signUp("crash@example.com", "Crash"));
-      awaitSendInProgress(connections);
+      id = signUpAndAwaitSend(first.api(PATIENCE), "crash@example.com");
       first.kill();
       killedAt = Instant.now();
     }
@@ -73,7 +70,7 @@ class WorkerCrashIT {
     try (AppProcess second = start()) {
       JsonNode sent = second.api(PATIENCE).awaitStatus(id, "SENT");
       Duration recovery = Duration.between(killedAt, Instant.now());
-      List<ReceivedMessage> copies = messagesTo("crash@example.com");
+      List<ReceivedMessage> copies = smtp.receivedBy("crash@example.com");
       log.info(
           "Worker killed mid-send: SENT {} ms after the kill, {} copies with one Message-ID",
           recovery.toMillis(),
@@ -93,23 +90,20 @@ class WorkerCrashIT {
     smtp.delayData(SEND_TIME);
     String id;
     try (AppProcess app = start()) {
-      SignupApi api = app.api(PATIENCE);
-      int connections = smtp.connections();
-      id = api.idOf(api.signUp("graceful@example.com", "Graceful"));
-      awaitSendInProgress(connections);
+      id = signUpAndAwaitSend(app.api(PATIENCE), "graceful@example.com");
 
       Duration exit = app.terminate(PATIENCE);
       log.info("SIGTERM mid-send: exited after {} ms", exit.toMillis());
 
       assertThat(exit).isLessThan(Duration.ofSeconds(30));
-      assertThat(messagesTo("graceful@example.com")).hasSize(1);
+      assertThat(smtp.receivedBy("graceful@example.com")).hasSize(1);
     }
 
     try (AppProcess next = start()) {
       JsonNode sent = next.api(PATIENCE).awaitStatus(id, "SENT");
 
       assertThat(sent.get("attempts").asInt()).isEqualTo(1);
-      assertThat(messagesTo("graceful@example.com")).hasSize(1);
+      assertThat(smtp.receivedBy("graceful@example.com")).hasSize(1);
     }
   }
 
@@ -120,9 +114,7 @@ class WorkerCrashIT {
         AppProcess first = start("worker");
         AppProcess second = start("worker")) {
       SignupApi signups = api.api(PATIENCE);
-      int connections = smtp.connections();
-      String id = signups.idOf(signups.signUp("scale@example.com", "Scale"));
-      awaitSendInProgress(connections);
+      String id = signUpAndAwaitSend(signups, "scale@example.com");
       long sending = Long.parseLong(sendingWorker(id).split("@")[0]);
       AppProcess victim = sending == first.pid() ? first : second;
       assertThat(victim.pid()).isEqualTo(sending);
@@ -186,8 +178,13 @@ class WorkerCrashIT {
         WorkflowServiceStubsOptions.newBuilder().setTarget(servers.temporal().target()).build());
   }
 
-  /** Waits for the worker to open its SMTP connection, then for the message to be under way. */
-  private void awaitSendInProgress(int connectionsBefore) throws InterruptedException {
+  /**
+   * Signs {@code email} up and returns its id once a worker has opened its SMTP connection and the
+   * message is under way.
+   */
+  private String signUpAndAwaitSend(SignupApi api, String email) throws Exception {
+    int connectionsBefore = smtp.connections();
+    String id = api.idOf(api.signUp(email, "Signup"));
     Instant deadline = Instant.now().plus(PATIENCE);
     while (smtp.connections() <= connectionsBefore) {
       if (Instant.now().isAfter(deadline)) {
@@ -196,9 +193,6 @@ class WorkerCrashIT {
       Thread.sleep(20);
     }
     Thread.sleep(SEND_TIME.toMillis() / 3);
-  }
-
-  private List<ReceivedMessage> messagesTo(String address) {
-    return smtp.received().stream().filter(m -> m.recipients().contains(address)).toList();
+    return id;
   }
 }

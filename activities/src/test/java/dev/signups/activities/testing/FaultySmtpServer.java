@@ -203,6 +203,11 @@ public final class FaultySmtpServer implements AutoCloseable {
     }
   }
 
+  /** The messages received for {@code address}, oldest first. */
+  public List<ReceivedMessage> receivedBy(String address) {
+    return received().stream().filter(m -> m.recipients().contains(address)).toList();
+  }
+
   /**
    * Waits until at least {@code count} messages have been received.
    *

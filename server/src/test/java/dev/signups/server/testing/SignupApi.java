@@ -72,6 +72,23 @@ public final class SignupApi {
     throw new AssertionError("Signup " + id + " never reached the expected state; last: " + view);
   }
 
+  /** Waits for Temporal's visibility store, which trails the workflows, to list {@code id}. */
+  public JsonNode awaitListed(String status, String id) throws Exception {
+    Instant deadline = Instant.now().plus(patience);
+    while (Instant.now().isBefore(deadline)) {
+      for (JsonNode signup : list(status).get("signups")) {
+        if (signup.get("id").asText().equals(id)) {
+          if (!signup.get("status").asText().equals(status)) {
+            throw new AssertionError(id + " listed under " + status + " as " + signup);
+          }
+          return signup;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(id + " never listed under " + status);
+  }
+
   private JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
