@@ -57,17 +57,19 @@ check_ports() {
   done
 }
 
+# ensure_secret VAR FILE: exports VAR from the environment, or else from data/FILE, which is
+# generated with a random value on first use.
 ensure_secret() {
-  local file=$DATA/signup-id-secret
+  local var=$1 file=$DATA/$2
   if [[ ! -s $file ]]; then
     (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$file.tmp" && mv "$file.tmp" "$file")
-    log "generated dev secret in data/signup-id-secret"
+    log "generated dev secret in data/$2"
   fi
   chmod 600 "$file"
-  if [[ -z ${SIGNUP_ID_SECRET:-} ]]; then
-    SIGNUP_ID_SECRET=$(<"$file")
+  if [[ -z ${!var:-} ]]; then
+    printf -v "$var" '%s' "$(<"$file")"
   fi
-  export SIGNUP_ID_SECRET
+  export "${var?}"
 }
 
 # start NAME LOGFILE CMD... : runs CMD in its own session (so Ctrl-C reaches
@@ -151,6 +153,7 @@ start_app() {
     API_PORT="$API_PORT" ADMIN_PORT="$ADMIN_PORT" \
     TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT" \
     SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP_PORT" \
+    PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:$API_PORT}" \
     "$java" -jar "$APP_JAR" server "$APP_CONFIG"
   wait_for app "admin healthcheck" http_answers "http://127.0.0.1:$ADMIN_PORT/healthcheck"
 }
@@ -166,6 +169,9 @@ Everything is up:
 
 Try it:
   curl -X POST localhost:$API_PORT/signups -H 'Content-Type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'
+  then open the email in the MailDev inbox and click its link. The signup's state:
+  curl -X POST "localhost:$ADMIN_PORT/tasks/signup-id?email=ada@example.com"   # its id
+  curl localhost:$API_PORT/signups/<id>
 
 Logs are in data/*.log; the app log follows. Press Ctrl-C to stop everything.
 
@@ -217,7 +223,8 @@ main() {
   acquire_lock
   check_ports
   scripts/install-tools temporal maildev
-  ensure_secret
+  ensure_secret SIGNUP_ID_SECRET signup-id-secret
+  ensure_secret CONFIRMATION_TOKEN_SECRET confirmation-token-secret
 
   start_temporal
   start_maildev

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -18,6 +22,9 @@ import java.util.regex.Pattern;
 public final class EmailTemplate {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+  private static final DateTimeFormatter EXPIRY_FORMAT =
+      DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
   private final String subject;
   private final String text;
@@ -40,10 +47,19 @@ public final class EmailTemplate {
         resource("templates/" + name + ".html"));
   }
 
-  /** Fills the template for {@code request}. */
-  public OutgoingEmail render(EmailRequest request) {
-    Map<String, String> values =
-        Map.of("name", request.recipient().name(), "email", request.recipient().address());
+  /**
+   * Fills the template for {@code request}: {@code {{name}}} and {@code {{email}}} from its
+   * recipient and, when it has a link, {@code {{link}}} with {@code linkUrl} and {@code
+   * {{expires}}} with the link's expiry.
+   */
+  public OutgoingEmail render(EmailRequest request, String linkUrl) {
+    Map<String, String> values = new HashMap<>();
+    values.put("name", request.recipient().name());
+    values.put("email", request.recipient().address());
+    if (request.link() != null) {
+      values.put("link", linkUrl);
+      values.put("expires", EXPIRY_FORMAT.format(request.link().expiresAt()));
+    }
     return new OutgoingEmail(
         request.messageKey(),
         request.recipient(),

@@ -4,25 +4,33 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
 /**
- * Sends one signup email over SMTP.
+ * Sends the emails of a signup over SMTP, as two activity types so that each has its own policy:
+ * {@value #TYPE} for the emails asking for confirmation, {@value #WELCOME_TYPE} for the welcome.
  *
- * <p>The activity is retried by Temporal under the policy declared for {@link #TYPE} in the
- * configuration. A failure it throws is an {@link io.temporal.failure.ApplicationFailure} whose
- * type is an {@link EmailFailure} name, whose message is the SMTP reply or the network error, and
- * whose single detail is the attempt number.
+ * <p>Both are retried by Temporal under the policy declared for their type in the configuration. A
+ * failure they throw is an {@link io.temporal.failure.ApplicationFailure} whose type is an {@link
+ * EmailFailure} name, whose message is the SMTP reply or the network error, and whose single detail
+ * is the attempt number.
  */
 @ActivityInterface
 public interface SendEmailActivity {
 
-  /** The activity type name, the key of its options at worker registration. */
+  /** The type of the confirmation and reminder emails, the key of their options. */
   String TYPE = "SendEmail";
+
+  /** The type of the welcome email, the key of its options. */
+  String WELCOME_TYPE = "SendWelcomeEmail";
 
   /**
    * Sends the email described by {@code request}. Every attempt for the same request carries the
-   * same {@code Message-ID}, so a receiver can recognise a resend as a duplicate.
+   * same {@code Message-ID} and the same link, so a receiver can recognise a resend as a duplicate.
    *
-   * @return the Message-ID sent and the attempt that succeeded
+   * @return the Message-ID sent, the attempt that succeeded, and the digest of the link's token
    */
   @ActivityMethod(name = TYPE)
   EmailReceipt send(EmailRequest request);
+
+  /** Sends the welcome email described by {@code request}, like {@link #send}. */
+  @ActivityMethod(name = WELCOME_TYPE)
+  EmailReceipt sendWelcome(EmailRequest request);
 }

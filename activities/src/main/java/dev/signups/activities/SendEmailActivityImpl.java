@@ -2,16 +2,32 @@ package dev.signups.activities;
 
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
+import java.util.EnumMap;
+import java.util.Map;
 
-/** Composes the confirmation email and hands it to an {@link EmailSender}. */
+/**
+ * Composes the signup emails, with their confirmation links, and hands them to an {@link
+ * EmailSender}.
+ */
 public final class SendEmailActivityImpl implements SendEmailActivity {
 
   private final EmailSender sender;
-  private final EmailTemplate confirmation;
+  private final ConfirmationTokens tokens;
+  private final String publicBaseUrl;
+  private final Map<EmailKind, EmailTemplate> templates = new EnumMap<>(EmailKind.class);
 
-  public SendEmailActivityImpl(EmailSender sender, EmailTemplate confirmation) {
+  /**
+   * @param publicBaseUrl where the API is reached from outside, without a trailing slash; links are
+   *     {@code publicBaseUrl + /signups/confirm?token=...}
+   */
+  public SendEmailActivityImpl(
+      EmailSender sender, ConfirmationTokens tokens, String publicBaseUrl) {
     this.sender = sender;
-    this.confirmation = confirmation;
+    this.tokens = tokens;
+    this.publicBaseUrl = publicBaseUrl;
+    for (EmailKind kind : EmailKind.values()) {
+      templates.put(kind, EmailTemplate.load(kind.template()));
+    }
   }
 
   @Override
@@ -24,12 +40,21 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
             problem -> {
               throw failure(EmailFailure.InvalidEmailRequest, problem, attempt);
             });
+    String token = request.link() == null ? null : tokens.issue(request.link());
+    String linkUrl =
+        token == null ? null : publicBaseUrl + ConfirmationTokens.CONFIRM_PATH + "?token=" + token;
     try {
-      String messageId = sender.send(confirmation.render(request));
-      return new EmailReceipt(messageId, attempt);
+      String messageId = sender.send(templates.get(request.kind()).render(request, linkUrl));
+      return new EmailReceipt(
+          messageId, attempt, token == null ? null : ConfirmationTokens.digest(token));
     } catch (EmailDeliveryException e) {
       throw failure(e.failure(), e.getMessage(), attempt);
     }
+  }
+
+  @Override
+  public EmailReceipt sendWelcome(EmailRequest request) {
+    return send(request);
   }
 
   /**

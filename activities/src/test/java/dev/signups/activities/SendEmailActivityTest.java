@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.signups.activities.testing.FaultySmtpServer;
+import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.activities.testing.TestSmtpSettings;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowFailedException;
@@ -17,7 +18,14 @@ import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -26,8 +34,10 @@ import org.junit.jupiter.api.Test;
 class SendEmailActivityTest {
 
   private static final EmailRequest ADA =
-      new EmailRequest("signup-1", new Recipient("ada@example.com", "Ada Lovelace"));
+      new EmailRequest(
+          "signup-1", new Recipient("ada@example.com", "Ada Lovelace"), EmailKind.WELCOME, null);
   private static final String MESSAGE_ID = "<signup-1@signups.example>";
+  private static final String TOKEN_SECRET = "activity-test-token-secret-of-32-chars";
   private static final Duration SETTLE = Duration.ofSeconds(5);
 
   private FaultySmtpServer smtp;
@@ -44,7 +54,30 @@ class SendEmailActivityTest {
 
   private SendEmailActivity activityImplementation() {
     return new SendEmailActivityImpl(
-        new SmtpEmailSender(TestSmtpSettings.forServer(smtp)), EmailTemplate.load("confirmation"));
+        new SmtpEmailSender(TestSmtpSettings.forServer(smtp)),
+        new ConfirmationTokens(TOKEN_SECRET),
+        "https://signups.example");
+  }
+
+  private static final EmailRequest LINKED =
+      new EmailRequest(
+          "signup-3",
+          new Recipient("ada@example.com", "Ada Lovelace"),
+          EmailKind.CONFIRMATION,
+          new ConfirmationClaim("signup-3", Instant.parse("2026-11-25T21:00:00Z"), 1));
+
+  private static final Pattern LINK = Pattern.compile("https://signups\\.example/\\S+");
+
+  /** The link in the text part of {@code message}, which must have exactly one. */
+  private static String linkIn(ReceivedMessage message) {
+    try {
+      MimeMultipart parts = (MimeMultipart) message.parse().getContent();
+      Matcher link = LINK.matcher((String) parts.getBodyPart(0).getContent());
+      assertThat(link.find()).as("a link in %s", message).isTrue();
+      return link.group();
+    } catch (IOException | MessagingException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static ApplicationFailure applicationFailure(Throwable activityFailure) {
@@ -88,7 +121,7 @@ class SendEmailActivityTest {
     void shouldReturnTheMessageIdAndAttemptOnSuccess() throws Exception {
       EmailReceipt receipt = activity.send(ADA);
 
-      assertThat(receipt).isEqualTo(new EmailReceipt(MESSAGE_ID, REPORTED_ATTEMPT));
+      assertThat(receipt).isEqualTo(new EmailReceipt(MESSAGE_ID, REPORTED_ATTEMPT, null));
       assertThat(smtp.awaitMessages(1, SETTLE))
           .singleElement()
           .satisfies(m -> assertThat(m.messageId()).isEqualTo(MESSAGE_ID))
@@ -99,7 +132,10 @@ class SendEmailActivityTest {
     void shouldRefuseANameWithALineBreakBeforeReachingTheServer() {
       EmailRequest injection =
           new EmailRequest(
-              "signup-2", new Recipient("ada@example.com", "Ada\r\nBcc: evil@example.com"));
+              "signup-2",
+              new Recipient("ada@example.com", "Ada\r\nBcc: evil@example.com"),
+              EmailKind.WELCOME,
+              null);
 
       ApplicationFailure failure = failureOf(injection);
 
@@ -166,16 +202,33 @@ class SendEmailActivityTest {
 
     @Test
     void shouldCountAttemptsFromOne() {
-      assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 1));
+      assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 1, null));
     }
 
     @Test
     void shouldSucceedOnTheThirdAttemptAfterTwoTransientFailures() throws Exception {
       smtp.failNextTransactions(2, 451, "4.3.0 Try again later");
 
-      assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 3));
+      assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 3, null));
       assertThat(smtp.awaitMessages(1, SETTLE)).hasSize(1);
       assertThat(smtp.connections()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldSendTheSameLinkOnEveryAttemptAndReturnOnlyItsDigest() throws Exception {
+      smtp.dropAfterData();
+      catchThrowable(() -> send(LINKED));
+      smtp.reset();
+
+      EmailReceipt receipt = send(LINKED);
+
+      List<String> links =
+          smtp.awaitMessages(6, SETTLE).stream().map(SendEmailActivityTest::linkIn).toList();
+      String token = new ConfirmationTokens(TOKEN_SECRET).issue(LINKED.link());
+      assertThat(links)
+          .hasSize(6)
+          .containsOnly("https://signups.example/signups/confirm?token=" + token);
+      assertThat(receipt.linkDigest()).isEqualTo(ConfirmationTokens.digest(token));
     }
 
     @Test

@@ -126,8 +126,11 @@ class SmtpEmailSenderTest {
     void shouldEscapeTheNameInTheHtmlPartAndKeepItVerbatimInTheTextPart() throws Exception {
       String name = "<script>alert('x')</script> & \"Bob\"";
       OutgoingEmail email =
-          EmailTemplate.load("confirmation")
-              .render(new EmailRequest("k1", new Recipient("bob@example.com", name)));
+          EmailTemplate.load("welcome")
+              .render(
+                  new EmailRequest(
+                      "k1", new Recipient("bob@example.com", name), EmailKind.WELCOME, null),
+                  null);
 
       MimeMultipart parts = (MimeMultipart) sendAndReceive(email).getContent();
 

@@ -6,16 +6,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import dev.signups.activities.EmailTemplate;
 import dev.signups.activities.SendEmailActivityImpl;
 import dev.signups.activities.SmtpEmailSender;
 import dev.signups.server.SignupConfiguration.Role;
 import dev.signups.server.cli.ConfigErrors;
 import dev.signups.server.cli.SignupIdCommand;
+import dev.signups.server.confirm.ConfirmationFactory;
 import dev.signups.server.core.SignupIds;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
 import dev.signups.server.resources.BodySizeLimitFilter;
+import dev.signups.server.resources.ConfirmationResource;
 import dev.signups.server.resources.JsonErrorMapper;
 import dev.signups.server.resources.SignupResource;
 import dev.signups.server.resources.TemporalUnavailableMapper;
@@ -120,9 +121,11 @@ public class SignupApplication extends Application<SignupConfiguration> {
     WorkflowClient client = temporal.buildWorkerClient(environment);
     WorkerFactory workers = WorkerFactory.newInstance(client);
     Worker worker = workers.newWorker(temporal.getTaskQueue());
-    SignupWorkflows.register(worker, config.getSendEmail().build());
+    SignupWorkflows.register(
+        worker, config.getSendEmail().build(), config.getSendWelcomeEmail().build());
+    ConfirmationFactory confirmation = config.getConfirmation();
     worker.registerActivitiesImplementations(
-        new SendEmailActivityImpl(sender, EmailTemplate.load("confirmation")));
+        new SendEmailActivityImpl(sender, confirmation.tokens(), confirmation.getPublicBaseUrl()));
     environment
         .lifecycle()
         .manage(
@@ -142,9 +145,18 @@ public class SignupApplication extends Application<SignupConfiguration> {
   private static void runApi(
       SignupConfiguration config, Environment environment, WorkflowClient client) {
     SignupIds ids = new SignupIds(config.getSignupIdSecret());
-    Signups signups = new Signups(client, ids, config.getTemporal().getTaskQueue());
+    ConfirmationFactory confirmation = config.getConfirmation();
+    Signups signups =
+        new Signups(
+            client,
+            ids,
+            config.getTemporal().getTaskQueue(),
+            confirmation.policy(),
+            confirmation.tokens(),
+            Clock.systemUTC());
     environment.admin().addTask(new SignupIdTask(ids));
     environment.jersey().register(new SignupResource(signups));
+    environment.jersey().register(new ConfirmationResource(signups));
     environment
         .jersey()
         .register(new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));

@@ -1,6 +1,7 @@
 package dev.signups.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.signups.server.confirm.ConfirmationFactory;
 import dev.signups.server.mail.SmtpFactory;
 import dev.signups.server.temporal.TemporalFactory;
 import dev.signups.workflows.options.ActivityOptionsFactory;
@@ -45,9 +46,17 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
   /** The SMTP server. */
   @Valid @NotNull @JsonProperty private SmtpFactory smtp = new SmtpFactory();
 
-  /** Timeouts and retry policy of the SendEmail activity. */
+  /** The double opt-in: links, their window, the reminder and the resend cooldown. */
+  @Valid @NotNull @JsonProperty
+  private ConfirmationFactory confirmation = new ConfirmationFactory();
+
+  /** Timeouts and retry policy of the SendEmail activity: the confirmation and reminder emails. */
   @Valid @NotNull @JsonProperty
   private ActivityOptionsFactory sendEmail = new ActivityOptionsFactory();
+
+  /** Timeouts and retry policy of the SendWelcomeEmail activity. */
+  @Valid @NotNull @JsonProperty
+  private ActivityOptionsFactory sendWelcomeEmail = new ActivityOptionsFactory();
 
   /**
    * The key of the HMAC that turns an address into a signup id; at least 32 characters, from the
@@ -74,8 +83,16 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
     return smtp;
   }
 
+  public ConfirmationFactory getConfirmation() {
+    return confirmation;
+  }
+
   public ActivityOptionsFactory getSendEmail() {
     return sendEmail;
+  }
+
+  public ActivityOptionsFactory getSendWelcomeEmail() {
+    return sendWelcomeEmail;
   }
 
   public String getSignupIdSecret() {
@@ -90,25 +107,50 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
   public Map<String, String> crossFieldViolations() {
     Map<String, String> violations = new LinkedHashMap<>();
     boolean api = roles != null && roles.contains(Role.API);
-    if (api && (signupIdSecret == null || signupIdSecret.length() < MIN_SECRET_LENGTH)) {
-      violations.put(
-          "signupIdSecret",
-          "must be at least " + MIN_SECRET_LENGTH + " characters (set SIGNUP_ID_SECRET)");
+    if (api) {
+      checkSecret(violations, "signupIdSecret", signupIdSecret, "SIGNUP_ID_SECRET");
     }
-    if (smtp != null && sendEmail != null && sendEmail.getStartToCloseTimeout() != null) {
-      Duration attempt = sendEmail.getStartToCloseTimeout();
-      smtp.timeouts()
-          .forEach(
-              (key, timeout) -> {
-                if (timeout != null && timeout.compareTo(attempt) >= 0) {
-                  violations.put(
-                      "smtp." + key,
-                      "must be shorter than sendEmail.startToCloseTimeout ("
-                          + ConfigDuration.format(attempt)
-                          + ")");
-                }
-              });
+    if (confirmation != null) {
+      checkSecret(
+          violations,
+          "confirmation.tokenSecret",
+          confirmation.getTokenSecret(),
+          "CONFIRMATION_TOKEN_SECRET");
+    }
+    if (smtp != null) {
+      checkAttemptOutlastsSmtp(violations, "sendEmail", sendEmail);
+      checkAttemptOutlastsSmtp(violations, "sendWelcomeEmail", sendWelcomeEmail);
     }
     return violations;
+  }
+
+  private static void checkSecret(
+      Map<String, String> violations, String key, String secret, String variable) {
+    if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
+      violations.put(
+          key, "must be at least " + MIN_SECRET_LENGTH + " characters (set " + variable + ")");
+    }
+  }
+
+  /** Every SMTP timeout must end before the attempt that waits on it times out. */
+  private void checkAttemptOutlastsSmtp(
+      Map<String, String> violations, String key, ActivityOptionsFactory activity) {
+    if (activity == null || activity.getStartToCloseTimeout() == null) {
+      return;
+    }
+    Duration attempt = activity.getStartToCloseTimeout();
+    smtp.timeouts()
+        .forEach(
+            (timeout, value) -> {
+              if (value != null && value.compareTo(attempt) >= 0) {
+                violations.putIfAbsent(
+                    "smtp." + timeout,
+                    "must be shorter than "
+                        + key
+                        + ".startToCloseTimeout ("
+                        + ConfigDuration.format(attempt)
+                        + ")");
+              }
+            });
   }
 }

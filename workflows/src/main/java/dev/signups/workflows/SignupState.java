@@ -6,11 +6,12 @@ import java.time.Instant;
  * The state of a signup, as its workflow reports it.
  *
  * @param status where the signup stands
- * @param attempts how many send attempts finished, the successful one included
+ * @param attempts how many attempts the last email sent took, the successful one included
  * @param lastError the SMTP reply or network error of the last failed attempt, or null
- * @param messageId the Message-ID the mail server accepted, or null until then
+ * @param messageId the Message-ID of the last email the mail server accepted, or null until then
  * @param startedAt when the signup started
- * @param updatedAt when the status last changed
+ * @param updatedAt when the state last changed
+ * @param expiresAt when the confirmation links stop working, or null before the first is sent
  */
 public record SignupState(
     SignupStatus status,
@@ -18,23 +19,46 @@ public record SignupState(
     String lastError,
     String messageId,
     Instant startedAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Instant expiresAt) {
 
   static SignupState sending(Instant now) {
-    return new SignupState(SignupStatus.SENDING, 0, null, null, now, now);
+    return new SignupState(SignupStatus.SENDING, 0, null, null, now, now, null);
   }
 
   SignupState sent(int attempts, String messageId, Instant now) {
-    return new SignupState(SignupStatus.SENT, attempts, lastError, messageId, startedAt, now);
+    return with(SignupStatus.SENT, attempts, lastError, messageId, now);
   }
 
+  SignupState awaitingConfirmation(int attempts, String messageId, Instant now) {
+    return with(SignupStatus.AWAITING_CONFIRMATION, attempts, lastError, messageId, now);
+  }
+
+  SignupState confirmed(int attempts, String messageId, String lastError, Instant now) {
+    return with(SignupStatus.CONFIRMED, attempts, lastError, messageId, now);
+  }
+
+  SignupState expired(Instant now) {
+    return with(SignupStatus.EXPIRED, attempts, lastError, messageId, now);
+  }
+
+  /** A failed email that ends the signup: the first confirmation email. */
   SignupState deliveryFailed(int attempts, String lastError, Instant now) {
-    return new SignupState(
-        SignupStatus.DELIVERY_FAILED,
-        Math.max(attempts, this.attempts),
-        lastError,
-        null,
-        startedAt,
-        now);
+    return with(
+        SignupStatus.DELIVERY_FAILED, Math.max(attempts, this.attempts), lastError, null, now);
+  }
+
+  /** A failed email that leaves the status as it is: a reminder, a resend or the welcome. */
+  SignupState emailFailed(int attempts, String lastError, Instant now) {
+    return with(status, attempts, lastError, messageId, now);
+  }
+
+  SignupState expiringAt(Instant expiresAt) {
+    return new SignupState(status, attempts, lastError, messageId, startedAt, updatedAt, expiresAt);
+  }
+
+  private SignupState with(
+      SignupStatus status, int attempts, String lastError, String messageId, Instant now) {
+    return new SignupState(status, attempts, lastError, messageId, startedAt, now, expiresAt);
   }
 }

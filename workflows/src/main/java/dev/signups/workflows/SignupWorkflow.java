@@ -1,26 +1,54 @@
 package dev.signups.workflows;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * The life of one signup: the confirmation email is sent under the {@code SendEmail} activity's
- * configured retry policy, and the outcome is kept in the workflow's history.
+ * The life of one signup, double opt-in: the confirmation email with a link goes out under the
+ * {@code SendEmail} activity's configured policy; the signup waits for the link to be followed
+ * through its window, sending one reminder on the way; once confirmed it sends the welcome email
+ * under the {@code SendWelcomeEmail} policy. Everything that happens stays in its history.
  *
  * <p>Its workflow id is derived from the address by a keyed hash, so one address has at most one
- * running signup, and the id reveals nothing of the address.
+ * running signup, and the id reveals nothing of the address. A confirmed signup keeps running,
+ * idle, so that signing up again with a confirmed address sends nothing.
  */
 @WorkflowInterface
 public interface SignupWorkflow {
 
   /**
-   * Sends the confirmation email and returns the final state: {@link SignupStatus#SENT}, or {@link
-   * SignupStatus#DELIVERY_FAILED} with the reason once the mail server rejected it or the retry
-   * policy ran out.
+   * Runs the signup. Returns its final state: {@link SignupStatus#EXPIRED}, or {@link
+   * SignupStatus#DELIVERY_FAILED} with the reason once the mail server rejected the confirmation
+   * email or the retry policy ran out. A confirmed signup never returns: it continues as new.
    */
   @WorkflowMethod(name = "SignupWorkflow")
   SignupState signUp(Signup signup);
+
+  /**
+   * Someone signed up again with this address. A signup awaiting confirmation sends a fresh link
+   * unless the last email went out within the resend cooldown; any other signup ignores it.
+   */
+  @SignalMethod(name = "signupRequested")
+  void signupRequested();
+
+  /**
+   * Confirms the signup with the token of one of its links. The welcome email follows; this update
+   * returns as soon as the confirmation is recorded.
+   */
+  @UpdateMethod(name = "confirm")
+  void confirm(String token);
+
+  /**
+   * Refuses a token that this signup did not send, whose window has passed, or that comes after the
+   * signup was confirmed, with an {@link io.temporal.failure.ApplicationFailure} whose type is a
+   * {@link ConfirmationRejection} name.
+   */
+  @UpdateValidatorMethod(updateName = "confirm")
+  void validateConfirm(String token);
 
   /** The current state: status, attempts so far, the last error and timestamps. */
   @QueryMethod(name = "state")

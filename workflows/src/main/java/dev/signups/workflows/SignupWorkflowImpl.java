@@ -1,5 +1,8 @@
 package dev.signups.workflows;
 
+import dev.signups.activities.ConfirmationClaim;
+import dev.signups.activities.ConfirmationTokens;
+import dev.signups.activities.EmailKind;
 import dev.signups.activities.EmailReceipt;
 import dev.signups.activities.EmailRequest;
 import dev.signups.activities.Recipient;
@@ -9,12 +12,20 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
- * Sends the confirmation email. Its activity options come from worker registration ({@link
+ * Runs a signup. Its activity options come from worker registration ({@link
  * SignupWorkflows#register}), never from this class.
  */
 public final class SignupWorkflowImpl implements SignupWorkflow {
@@ -24,32 +35,176 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   /** Version 1 publishes the state as search attributes and memo on every change. */
   static final String PUBLISH_STATE = "publish-state";
 
+  /** Version 1 sends a link and waits for it to be followed; before, the signup ended at SENT. */
+  static final String DOUBLE_OPT_IN = "double-opt-in";
+
   private final SendEmailActivity email = Workflow.newActivityStub(SendEmailActivity.class);
+  private final List<byte[]> linkDigests = new ArrayList<>();
   private SignupState state = SignupState.sending(now());
   private boolean publishesState;
+  private boolean confirmed;
+  private int linksSent;
+  private Instant lastEmailAt;
+  private Instant lastRequestedAt;
 
   @Override
   public SignupState signUp(Signup signup) {
     publishesState = Workflow.getVersion(PUBLISH_STATE, Workflow.DEFAULT_VERSION, 1) >= 1;
-    enter(state);
-    WorkflowInfo info = Workflow.getInfo();
-    EmailRequest request =
-        new EmailRequest(
-            info.getWorkflowId() + "." + info.getRunId() + ".confirmation",
-            new Recipient(signup.email(), signup.name()));
-    try {
-      EmailReceipt receipt = email.send(request);
-      enter(state.sent(receipt.attempt(), receipt.messageId(), now()));
-    } catch (ActivityFailure failure) {
-      enter(state.deliveryFailed(attempts(failure), reason(failure), now()));
-      log.warn("Confirmation email not delivered: {}", state.lastError());
+    boolean doubleOptIn = Workflow.getVersion(DOUBLE_OPT_IN, Workflow.DEFAULT_VERSION, 1) >= 1;
+    Recipient recipient = new Recipient(signup.email(), signup.name());
+    if (signup.confirmed() != null) {
+      confirmed = true;
+      enter(signup.confirmed());
+      return idle(signup);
     }
-    return state;
+    enter(state);
+    if (!doubleOptIn) {
+      return sendUnlinkedConfirmation(recipient);
+    }
+    ConfirmationPolicy policy = signup.confirmationOrDefault();
+    Instant expiresAt = now().plus(policy.window()).truncatedTo(ChronoUnit.SECONDS);
+    Instant remindAt = policy.reminds() ? state.startedAt().plus(policy.remindAfter()) : null;
+    state = state.expiringAt(expiresAt);
+    if (!sendLink(EmailKind.CONFIRMATION, recipient)) {
+      return state;
+    }
+    while (!confirmed) {
+      if (!now().isBefore(expiresAt)) {
+        enter(state.expired(now()));
+        return state;
+      }
+      if (resendDue(policy)) {
+        sendLink(EmailKind.CONFIRMATION, recipient);
+      } else if (remindAt != null && !now().isBefore(remindAt)) {
+        remindAt = null;
+        sendLink(EmailKind.REMINDER, recipient);
+      } else {
+        Instant wakeAt = remindAt == null || remindAt.isAfter(expiresAt) ? expiresAt : remindAt;
+        Workflow.await(Duration.between(now(), wakeAt), () -> confirmed || resendDue(policy));
+      }
+    }
+    send(
+        email::sendWelcome,
+        new EmailRequest(messageKey(EmailKind.WELCOME), recipient, EmailKind.WELCOME, null),
+        receipt -> state.confirmed(receipt.attempt(), receipt.messageId(), null, now()),
+        (attempts, reason) -> state.confirmed(attempts, state.messageId(), reason, now()));
+    return idle(signup);
+  }
+
+  @Override
+  public void signupRequested() {
+    lastRequestedAt = now();
+  }
+
+  @Override
+  public void confirm(String token) {
+    confirmed = true;
+  }
+
+  @Override
+  public void validateConfirm(String token) {
+    if (confirmed) {
+      throw rejection(ConfirmationRejection.AlreadyConfirmed, "the signup is already confirmed");
+    }
+    byte[] digest =
+        ConfirmationTokens.digest(token == null ? "" : token).getBytes(StandardCharsets.US_ASCII);
+    if (linkDigests.stream().noneMatch(sent -> MessageDigest.isEqual(sent, digest))) {
+      throw rejection(ConfirmationRejection.UnknownToken, "the signup sent no such link");
+    }
+    if (!now().isBefore(state.expiresAt())) {
+      throw rejection(ConfirmationRejection.LinkExpired, "the link expired");
+    }
   }
 
   @Override
   public SignupState state() {
     return state;
+  }
+
+  /** Sends the confirmation email of the first version, which has no link, and ends at SENT. */
+  private SignupState sendUnlinkedConfirmation(Recipient recipient) {
+    send(
+        email::send,
+        new EmailRequest(
+            messageKey(EmailKind.CONFIRMATION), recipient, EmailKind.UNLINKED_CONFIRMATION, null),
+        receipt -> state.sent(receipt.attempt(), receipt.messageId(), now()),
+        (attempts, reason) -> state.deliveryFailed(attempts, reason, now()));
+    return state;
+  }
+
+  /**
+   * Sends an email with a fresh link. Returns false when it failed: the first failing ends the
+   * signup as DELIVERY_FAILED, a later one (a reminder or a resend) only records its error.
+   */
+  private boolean sendLink(EmailKind kind, Recipient recipient) {
+    boolean first = linksSent == 0;
+    int sequence = ++linksSent;
+    EmailRequest request =
+        new EmailRequest(
+            messageKey(kind) + "-" + sequence,
+            recipient,
+            kind,
+            new ConfirmationClaim(Workflow.getInfo().getWorkflowId(), state.expiresAt(), sequence));
+    boolean sent =
+        send(
+            email::send,
+            request,
+            receipt -> {
+              linkDigests.add(receipt.linkDigest().getBytes(StandardCharsets.US_ASCII));
+              return state.awaitingConfirmation(receipt.attempt(), receipt.messageId(), now());
+            },
+            (attempts, reason) ->
+                first
+                    ? state.deliveryFailed(attempts, reason, now())
+                    : state.emailFailed(attempts, reason, now()));
+    lastEmailAt = now();
+    return sent;
+  }
+
+  /** Whether someone signed up again after the resend cooldown of the last email had passed. */
+  private boolean resendDue(ConfirmationPolicy policy) {
+    return lastRequestedAt != null
+        && !lastRequestedAt.isBefore(lastEmailAt.plus(policy.resendCooldown()));
+  }
+
+  /**
+   * Sends {@code request} through {@code activity}, then enters the state {@code onSent} or {@code
+   * onFailed} makes of the outcome. Returns whether the email was sent.
+   */
+  private boolean send(
+      Function<EmailRequest, EmailReceipt> activity,
+      EmailRequest request,
+      Function<EmailReceipt, SignupState> onSent,
+      BiFunction<Integer, String, SignupState> onFailed) {
+    try {
+      enter(onSent.apply(activity.apply(request)));
+      return true;
+    } catch (ActivityFailure failure) {
+      enter(onFailed.apply(attempts(failure), reason(failure)));
+      log.warn("{} email not delivered: {}", request.kind().template(), state.lastError());
+      return false;
+    }
+  }
+
+  /**
+   * Keeps a confirmed signup running, idle, so that signing up again with its address starts
+   * nothing; continues as new when the history grows long, carrying the state.
+   */
+  private SignupState idle(Signup signup) {
+    Workflow.await(() -> Workflow.getInfo().isContinueAsNewSuggested());
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    Workflow.continueAsNew(new Signup(signup.email(), signup.name(), signup.confirmation(), state));
+    return state;
+  }
+
+  /** The Message-ID key of {@code kind} in this run: unique to the run, stable across attempts. */
+  private static String messageKey(EmailKind kind) {
+    WorkflowInfo info = Workflow.getInfo();
+    return info.getWorkflowId() + "." + info.getRunId() + "." + kind.template();
+  }
+
+  private static ApplicationFailure rejection(ConfirmationRejection reason, String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, reason.name());
   }
 
   private void enter(SignupState next) {

@@ -15,12 +15,18 @@ public final class SignupWorkflows {
 
   /**
    * Registers {@link SignupWorkflow} on {@code worker}; its {@code SendEmail} calls run under
-   * {@code sendEmail}.
+   * {@code sendEmail}, its {@code SendWelcomeEmail} calls under {@code sendWelcomeEmail}.
    */
-  public static void register(Worker worker, ActivityOptions sendEmail) {
+  public static void register(
+      Worker worker, ActivityOptions sendEmail, ActivityOptions sendWelcomeEmail) {
     worker.registerWorkflowImplementationTypes(
         WorkflowImplementationOptions.newBuilder()
-            .setActivityOptions(Map.of(SendEmailActivity.TYPE, sendEmail))
+            .setActivityOptions(
+                Map.of(
+                    SendEmailActivity.TYPE,
+                    sendEmail,
+                    SendEmailActivity.WELCOME_TYPE,
+                    sendWelcomeEmail))
             .build(),
         SignupWorkflowImpl.class);
   }

@@ -1,14 +1,12 @@
 package dev.signups.server.api;
 
 /**
- * The answer to {@code POST /signups}: the same whether the signup is new or already running.
+ * The answer to {@code POST /signups} and to a re-drive: the same whatever the address's past, so
+ * that it tells nothing about whether the address is known.
  *
- * @param id the signup's id, to read its state at {@code /signups/{id}}
  * @param status always {@code ACCEPTED}: the signup is recorded and its email will be sent
  */
-public record SignupAccepted(String id, String status) {
+public record SignupAccepted(String status) {
 
-  public static SignupAccepted of(String id) {
-    return new SignupAccepted(id, "ACCEPTED");
-  }
+  public static final SignupAccepted ACCEPTED = new SignupAccepted("ACCEPTED");
 }

@@ -7,12 +7,14 @@ import java.time.Instant;
  * The answer to {@code GET /signups/{id}}.
  *
  * @param id the signup's id
- * @param status {@code SENDING}, then {@code SENT} or {@code DELIVERY_FAILED}
- * @param attempts send attempts finished so far
+ * @param status {@code SENDING}, {@code AWAITING_CONFIRMATION}, then {@code CONFIRMED}, {@code
+ *     EXPIRED} or {@code DELIVERY_FAILED}; {@code SENT} for signups started before double opt-in
+ * @param attempts attempts at sending the last email, finished so far
  * @param lastError the SMTP reply or network error of the last failed attempt, or null
- * @param messageId the Message-ID the mail server accepted, or null
+ * @param messageId the Message-ID of the last email the mail server accepted, or null
  * @param startedAt when the signup started
  * @param updatedAt when its state last changed
+ * @param expiresAt when its confirmation links stop working, or null before the first is sent
  */
 public record SignupView(
     String id,
@@ -21,4 +23,5 @@ public record SignupView(
     String lastError,
     String messageId,
     Instant startedAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    Instant expiresAt) {}

@@ -1,12 +1,9 @@
 package dev.signups.server.core;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import dev.signups.activities.HmacSha256;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Derives a signup's workflow id from its address with HMAC-SHA256 under a secret key. Workflow ids
@@ -19,25 +16,17 @@ public final class SignupIds {
   private static final int HEX_CHARS = 32;
   private static final Pattern WELL_FORMED =
       Pattern.compile(PREFIX + "[0-9a-f]{" + HEX_CHARS + "}");
-  private static final String ALGORITHM = "HmacSHA256";
 
-  private final SecretKeySpec key;
+  private final HmacSha256 hmac;
 
   public SignupIds(String secret) {
-    this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    this.hmac = new HmacSha256(secret);
   }
 
   /** Returns the id of the signup for {@code address}, the same for any case of the address. */
   public String idFor(String address) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      byte[] digest =
-          mac.doFinal(address.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-      return PREFIX + HexFormat.of().formatHex(digest).substring(0, HEX_CHARS);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-    }
+    byte[] digest = hmac.sign(address.strip().toLowerCase(Locale.ROOT));
+    return PREFIX + HexFormat.of().formatHex(digest).substring(0, HEX_CHARS);
   }
 
   /**

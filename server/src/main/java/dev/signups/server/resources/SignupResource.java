@@ -5,13 +5,13 @@ import dev.signups.server.api.SignupPage;
 import dev.signups.server.api.SignupRequest;
 import dev.signups.server.api.SignupView;
 import dev.signups.server.temporal.Signups;
-import dev.signups.workflows.Signup;
 import dev.signups.workflows.SignupStatus;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -25,7 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
-/** Starts signups and reports on them. */
+/** Starts signups, re-drives failed ones and reports on them. */
 @Path("/signups")
 @Produces(MediaType.APPLICATION_JSON)
 public class SignupResource {
@@ -37,14 +37,35 @@ public class SignupResource {
   }
 
   /**
-   * Starts the signup of an address, or finds the one already running for it; both answer 202 with
-   * the same body, and only the first sends an email.
+   * Starts the signup of an address, or passes the request to the signup already running for it.
+   * Every request gets the same answer, 202 with no id, so that nobody learns from it whether an
+   * address is known.
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(@NotNull @Valid SignupRequest request) {
-    String id = signups.start(new Signup(request.email(), request.name()));
-    return Response.accepted(SignupAccepted.of(id))
+    signups.start(request.email(), request.name());
+    return Response.accepted(SignupAccepted.ACCEPTED).build();
+  }
+
+  /**
+   * Re-drives a signup whose confirmation email could not be delivered: a new run, with the address
+   * and name of the failed one, under the same id; the failed run stays in the history. 409 for a
+   * signup that is not {@code DELIVERY_FAILED}.
+   */
+  @POST
+  @Path("{id}/retry")
+  public Response retry(@PathParam("id") String id) {
+    SignupStatus status =
+        signups
+            .restart(id, SignupStatus.DELIVERY_FAILED)
+            .orElseThrow(() -> new NotFoundException("No signup " + id));
+    if (status != SignupStatus.DELIVERY_FAILED) {
+      throw new ClientErrorException(
+          "Signup " + id + " is " + status + "; only a DELIVERY_FAILED signup can be retried",
+          Response.Status.CONFLICT);
+    }
+    return Response.accepted(SignupAccepted.ACCEPTED)
         .location(UriBuilder.fromResource(SignupResource.class).path(id).build())
         .build();
   }

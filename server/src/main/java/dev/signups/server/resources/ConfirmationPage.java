@@ -1,0 +1,83 @@
+package dev.signups.server.resources;
+
+import jakarta.ws.rs.core.Response;
+
+/** The pages a confirmation link can lead to. */
+enum ConfirmationPage {
+  CONFIRMED(
+      Response.Status.OK,
+      "Your address is confirmed",
+      "Thank you. Your email address is confirmed, and a welcome email is on its way."),
+  ALREADY_CONFIRMED(
+      Response.Status.OK,
+      "Already confirmed",
+      "This email address was confirmed before. There is nothing more to do."),
+  EXPIRED(
+      Response.Status.GONE,
+      "This link has expired",
+      "Confirmation links work for a limited time, and this one has run out."),
+  INVALID(
+      Response.Status.BAD_REQUEST,
+      "This link is not valid",
+      "It may have been cut short or mistyped. Open the link in the latest email again, or sign up"
+          + " again to get a new one."),
+  RENEWED(
+      Response.Status.OK,
+      "A new link is on its way",
+      "Check your inbox for an email with a fresh confirmation link.");
+
+  /**
+   * Nothing but inline styles and a form posting to this site; no referrer, so the token in the
+   * address never leaves with a click; never cached.
+   */
+  private static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
+  private final Response.Status status;
+  private final String title;
+  private final String message;
+
+  ConfirmationPage(Response.Status status, String title, String message) {
+    this.status = status;
+    this.title = title;
+    this.message = message;
+  }
+
+  /**
+   * The page; {@code renewToken}, when given, adds the form that asks for a new link. It must be a
+   * token {@link dev.signups.activities.ConfirmationTokens} verified, whose characters need no
+   * escaping in HTML.
+   */
+  Response response(String renewToken) {
+    String form =
+        renewToken == null
+            ? ""
+            : """
+              <form method="post" action="confirm/renew">
+              <input type="hidden" name="token" value="%s">
+              <button type="submit">Send me a new link</button>
+              </form>
+              """
+                .formatted(renewToken);
+    String html =
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+        <title>%s</title></head>
+        <body style="font-family: sans-serif; line-height: 1.5; max-width: 36em; margin: 3em auto">
+        <h1>%s</h1>
+        <p>%s</p>
+        %s</body>
+        </html>
+        """
+            .formatted(title, title, message, form);
+    return Response.status(status)
+        .entity(html)
+        .header("Cache-Control", "no-store")
+        .header("Referrer-Policy", "no-referrer")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .build();
+  }
+}

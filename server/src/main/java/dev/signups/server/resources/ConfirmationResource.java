@@ -1,0 +1,64 @@
+package dev.signups.server.resources;
+
+import dev.signups.activities.ConfirmationClaim;
+import dev.signups.server.confirm.ConfirmationOutcome;
+import dev.signups.server.temporal.Signups;
+import dev.signups.workflows.SignupStatus;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+
+/**
+ * The pages behind the links in the emails: plain HTML rendered on the server, with no script and
+ * no redirect.
+ */
+@Path("/signups/confirm")
+@Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
+public class ConfirmationResource {
+
+  private final Signups signups;
+
+  public ConfirmationResource(Signups signups) {
+    this.signups = signups;
+  }
+
+  /** Confirms the signup the link belongs to, and says how that went. */
+  @GET
+  public Response confirm(@QueryParam("token") String token) {
+    ConfirmationOutcome outcome = signups.confirm(token);
+    return switch (outcome) {
+      case CONFIRMED -> ConfirmationPage.CONFIRMED.response(null);
+      case ALREADY_CONFIRMED -> ConfirmationPage.ALREADY_CONFIRMED.response(null);
+      case EXPIRED -> ConfirmationPage.EXPIRED.response(token);
+      case INVALID -> ConfirmationPage.INVALID.response(null);
+    };
+  }
+
+  /**
+   * Asks for a new link in place of the expired one whose token the form of the "expired" page
+   * posts: the signup starts again with the same address.
+   */
+  @POST
+  @Path("renew")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  public Response renew(@FormParam("token") String token) {
+    Optional<ConfirmationClaim> claim = signups.verify(token);
+    if (claim.isEmpty()) {
+      return ConfirmationPage.INVALID.response(null);
+    }
+    Optional<SignupStatus> status = signups.restart(claim.get().signupId(), SignupStatus.EXPIRED);
+    if (status.isEmpty()) {
+      return ConfirmationPage.INVALID.response(null);
+    }
+    return status.get() == SignupStatus.CONFIRMED
+        ? ConfirmationPage.ALREADY_CONFIRMED.response(null)
+        : ConfirmationPage.RENEWED.response(null);
+  }
+}
