@@ -104,15 +104,15 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   @Override
   public void validateConfirm(String token) {
     if (confirmed) {
-      throw rejection(ConfirmationRejection.AlreadyConfirmed, "the signup is already confirmed");
+      throw ConfirmationRejection.AlreadyConfirmed.failure("the signup is already confirmed");
     }
     byte[] digest =
         ConfirmationTokens.digest(token == null ? "" : token).getBytes(StandardCharsets.US_ASCII);
     if (linkDigests.stream().noneMatch(sent -> MessageDigest.isEqual(sent, digest))) {
-      throw rejection(ConfirmationRejection.UnknownToken, "the signup sent no such link");
+      throw ConfirmationRejection.UnknownToken.failure("the signup sent no such link");
     }
     if (!now().isBefore(state.expiresAt())) {
-      throw rejection(ConfirmationRejection.LinkExpired, "the link expired");
+      throw ConfirmationRejection.LinkExpired.failure("the link expired");
     }
   }
 
@@ -201,10 +201,6 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   private static String messageKey(EmailKind kind) {
     WorkflowInfo info = Workflow.getInfo();
     return info.getWorkflowId() + "." + info.getRunId() + "." + kind.template();
-  }
-
-  private static ApplicationFailure rejection(ConfirmationRejection reason, String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, reason.name());
   }
 
   private void enter(SignupState next) {

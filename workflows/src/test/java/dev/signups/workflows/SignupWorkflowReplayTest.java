@@ -23,7 +23,7 @@ class SignupWorkflowReplayTest {
   void shouldReplayRecordedHistoriesDeterministically(Path history) throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker = env.newWorker("signups");
-      SignupWorkflows.register(worker, PolicyFixture.sendEmail());
+      PolicyFixture.register(worker);
       worker.replayWorkflowExecution(Files.readString(history));
     }
   }

@@ -1,30 +1,37 @@
 package dev.signups.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.signups.activities.ConfirmationTokens;
 import dev.signups.activities.EmailDeliveryException;
 import dev.signups.activities.EmailFailure;
 import dev.signups.activities.EmailSender;
-import dev.signups.activities.EmailTemplate;
 import dev.signups.activities.OutgoingEmail;
 import dev.signups.activities.SendEmailActivityImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +39,9 @@ import org.junit.jupiter.api.Test;
 class SignupWorkflowTest {
 
   private static final String TASK_QUEUE = "signups";
+  private static final String TOKEN_SECRET = "workflow-test-token-secret-of-32-chars";
+  private static final ConfirmationPolicy NO_REMINDER =
+      new ConfirmationPolicy(Duration.ofHours(48), Duration.ZERO, Duration.ofMinutes(5));
 
   /** Time an attempt spends being dispatched and run, on top of the backoff before it. */
   private static final Duration PROCESSING_TOLERANCE = Duration.ofMillis(500);
@@ -47,9 +57,10 @@ class SignupWorkflowTest {
     SignupSearchAttributes.TYPES.forEach(env::registerSearchAttribute);
     sender = new ScriptedSender(env);
     Worker worker = env.newWorker(TASK_QUEUE);
-    SignupWorkflows.register(worker, policy);
+    PolicyFixture.register(worker);
     worker.registerActivitiesImplementations(
-        new SendEmailActivityImpl(sender, EmailTemplate.load("confirmation")));
+        new SendEmailActivityImpl(
+            sender, new ConfirmationTokens(TOKEN_SECRET), "https://signups.example"));
     env.start();
   }
 
@@ -62,11 +73,11 @@ class SignupWorkflowTest {
   void shouldRetryAtTheConfiguredBackoffUntilSmtpRecovers() {
     sender.script(attempt -> attempt <= 7 ? EmailFailure.TransientEmailFailure : null);
 
-    SignupState result = run("signup-retry");
+    SignupState result = run("signup-retry", NO_REMINDER);
 
-    assertThat(result.status()).isEqualTo(SignupStatus.SENT);
+    assertThat(result.status()).isEqualTo(SignupStatus.EXPIRED);
     assertThat(result.attempts()).isEqualTo(8);
-    assertThat(result.messageId()).startsWith("<signup-retry.").endsWith(".confirmation@test>");
+    assertThat(result.messageId()).startsWith("<signup-retry.").endsWith(".confirmation-1@test>");
     assertThat(sender.intervals())
         .zipSatisfy(
             List.of(
@@ -85,7 +96,7 @@ class SignupWorkflowTest {
   void shouldEndAfterOneAttemptWhenTheServerRejectsTheRecipient() {
     sender.script(attempt -> EmailFailure.PermanentEmailFailure);
 
-    SignupState result = run("signup-poison");
+    SignupState result = run("signup-poison", ConfirmationPolicy.DEFAULT);
 
     assertThat(result.status()).isEqualTo(SignupStatus.DELIVERY_FAILED);
     assertThat(result.attempts()).isEqualTo(1);
@@ -97,7 +108,7 @@ class SignupWorkflowTest {
   void shouldGiveUpWhenScheduleToCloseRunsOut() {
     sender.script(attempt -> EmailFailure.TransientEmailFailure);
 
-    SignupState result = run("signup-outage");
+    SignupState result = run("signup-outage", ConfirmationPolicy.DEFAULT);
 
     int expectedAttempts = attemptsThatFitIn(Duration.ofMinutes(10));
     assertThat(result.status()).isEqualTo(SignupStatus.DELIVERY_FAILED);
@@ -116,8 +127,7 @@ class SignupWorkflowTest {
   void shouldReportStatusAttemptsAndLastErrorThroughTheQuery() throws InterruptedException {
     sender.script(attempt -> EmailFailure.PermanentEmailFailure);
     CountDownLatch release = sender.holdAttempts();
-    SignupWorkflow workflow = stub("signup-query");
-    WorkflowClient.start(workflow::signUp, new Signup("ada@example.com", "Ada"));
+    SignupWorkflow workflow = start("signup-query", ConfirmationPolicy.DEFAULT);
 
     SignupState sending = workflow.state();
     release.countDown();
@@ -134,19 +144,169 @@ class SignupWorkflowTest {
   }
 
   @Test
-  void shouldPublishStatusAttemptsAndLastErrorForOperators() {
-    sender.script(attempt -> attempt <= 2 ? EmailFailure.TransientEmailFailure : null);
-    run("signup-sent");
-    sender.script(attempt -> EmailFailure.PermanentEmailFailure);
-    run("signup-failed");
+  void shouldConfirmWithTheLinkThenSendTheWelcomeAndStayRunning() throws Exception {
+    SignupWorkflow workflow = start("signup-confirm", ConfirmationPolicy.DEFAULT);
+    SignupState awaiting =
+        awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
 
-    WorkflowExecutionDescription sent = describe("signup-sent");
+    workflow.confirm(sender.tokenOf(0));
+    SignupState confirmed = awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(awaiting.expiresAt())
+        .isBetween(
+            awaiting.startedAt().plus(Duration.ofHours(48)).minusSeconds(1),
+            awaiting.startedAt().plus(Duration.ofHours(48)));
+    assertThat(sender.subjects())
+        .containsExactly("Please confirm your email address", "Welcome aboard");
+    assertThat(confirmed.messageId()).endsWith(".welcome@test>");
+    assertThat(confirmed.lastError()).isNull();
+    env.sleep(Duration.ofDays(30));
+    assertThat(describe("signup-confirm").getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(sender.subjects()).hasSize(2);
+  }
+
+  @Test
+  void shouldSendOneReminderWithAFreshLinkThatConfirms() throws Exception {
+    SignupWorkflow workflow = start("signup-reminded", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+
+    env.sleep(Duration.ofHours(24).plusMinutes(1));
+    sender.awaitEmails(2);
+    workflow.confirm(sender.tokenOf(1));
+    awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(sender.subjects())
+        .containsExactly(
+            "Please confirm your email address",
+            "Reminder: please confirm your email address",
+            "Welcome aboard");
+    assertThat(sender.tokenOf(1)).isNotEqualTo(sender.tokenOf(0));
+    Instant started = workflow.state().startedAt();
+    assertThat(Duration.between(started, Instant.ofEpochMilli(sender.attemptTimes().get(1))))
+        .isBetween(Duration.ofHours(24), Duration.ofHours(24).plus(PROCESSING_TOLERANCE));
+  }
+
+  @Test
+  void shouldExpireAfterTheWindowHavingSentOneReminder() {
+    SignupState result = run("signup-expired", ConfirmationPolicy.DEFAULT);
+
+    assertThat(result.status()).isEqualTo(SignupStatus.EXPIRED);
+    assertThat(result.updatedAt())
+        .isBetween(result.expiresAt(), result.expiresAt().plus(PROCESSING_TOLERANCE));
+    assertThat(Duration.between(result.startedAt(), result.expiresAt()))
+        .isBetween(Duration.ofHours(48).minusSeconds(1), Duration.ofHours(48));
+    assertThat(sender.subjects())
+        .containsExactly(
+            "Please confirm your email address", "Reminder: please confirm your email address");
+  }
+
+  @Test
+  void shouldSendNoReminderWhenRemindAfterIsZero() {
+    SignupState result = run("signup-no-reminder", NO_REMINDER);
+
+    assertThat(result.status()).isEqualTo(SignupStatus.EXPIRED);
+    assertThat(sender.subjects()).containsExactly("Please confirm your email address");
+  }
+
+  @Test
+  void shouldResendOnARepeatedSignupOnlyOutsideTheCooldown() throws Exception {
+    SignupWorkflow workflow = start("signup-repeated", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+
+    env.sleep(Duration.ofMinutes(4));
+    workflow.signupRequested();
+    env.sleep(Duration.ofMinutes(2));
+    int afterRequestWithinCooldown = sender.subjects().size();
+    workflow.signupRequested();
+    sender.awaitEmails(2);
+    workflow.confirm(sender.tokenOf(1));
+    awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(afterRequestWithinCooldown).isEqualTo(1);
+    assertThat(sender.subjects())
+        .containsExactly(
+            "Please confirm your email address",
+            "Please confirm your email address",
+            "Welcome aboard");
+    assertThat(sender.tokenOf(1)).isNotEqualTo(sender.tokenOf(0));
+  }
+
+  @Test
+  void shouldIgnoreARepeatedSignupOnceConfirmed() throws Exception {
+    SignupWorkflow workflow = start("signup-confirmed-repeat", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    workflow.confirm(sender.tokenOf(0));
+    awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    env.sleep(Duration.ofHours(1));
+    workflow.signupRequested();
+    env.sleep(Duration.ofHours(1));
+
+    assertThat(sender.subjects()).hasSize(2);
+    assertThat(workflow.state().status()).isEqualTo(SignupStatus.CONFIRMED);
+  }
+
+  @Test
+  void shouldRefuseBadTokensWithoutRecordingThem() throws Exception {
+    SignupWorkflow workflow = start("signup-tokens", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    String token = sender.tokenOf(0);
+    String forged = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
+
+    ConfirmationRejection forgedRefusal = refusalOf(workflow, forged);
+    ConfirmationRejection emptyRefusal = refusalOf(workflow, "");
+    workflow.confirm(token);
+    ConfirmationRejection repeatRefusal = refusalOf(workflow, token);
+
+    assertThat(forgedRefusal).isEqualTo(ConfirmationRejection.UnknownToken);
+    assertThat(emptyRefusal).isEqualTo(ConfirmationRejection.UnknownToken);
+    assertThat(repeatRefusal).isEqualTo(ConfirmationRejection.AlreadyConfirmed);
+    assertThat(updateEvents("signup-tokens")).hasSize(2); // one accepted, one completed
+  }
+
+  @Test
+  void shouldConfirmAfterADeliveryFailureIsRedrivenAsANewRun() throws Exception {
+    sender.script(attempt -> attempt == 1 ? EmailFailure.PermanentEmailFailure : null);
+    SignupState failed = run("signup-redriven", ConfirmationPolicy.DEFAULT);
+
+    SignupWorkflow redriven = start("signup-redriven", ConfirmationPolicy.DEFAULT);
+    awaitState(redriven, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    redriven.confirm(sender.tokenOf(0));
+    SignupState confirmed = awaitState(redriven, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(failed.status()).isEqualTo(SignupStatus.DELIVERY_FAILED);
+    assertThat(confirmed.startedAt()).isAfter(failed.startedAt());
+  }
+
+  @Test
+  void shouldKeepTheSignupConfirmedWhenTheWelcomeEmailFails() throws Exception {
+    sender.script(attempt -> attempt == 2 ? EmailFailure.PermanentEmailFailure : null);
+    SignupWorkflow workflow = start("signup-no-welcome", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+
+    workflow.confirm(sender.tokenOf(0));
+    SignupState confirmed = awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(confirmed.lastError()).isEqualTo("550 5.1.1 attempt 2 failed");
+  }
+
+  @Test
+  void shouldPublishStatusAttemptsAndLastErrorForOperators() throws Exception {
+    sender.script(attempt -> attempt <= 2 ? EmailFailure.TransientEmailFailure : null);
+    SignupWorkflow awaiting = start("signup-awaiting", ConfirmationPolicy.DEFAULT);
+    awaitState(awaiting, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    sender.script(attempt -> EmailFailure.PermanentEmailFailure);
+    run("signup-failed", ConfirmationPolicy.DEFAULT);
+
+    WorkflowExecutionDescription published = describe("signup-awaiting");
     WorkflowExecutionDescription failed = describe("signup-failed");
 
-    assertThat(sent.getTypedSearchAttributes().get(SignupSearchAttributes.STATUS))
-        .isEqualTo("SENT");
-    assertThat(sent.getTypedSearchAttributes().get(SignupSearchAttributes.ATTEMPTS)).isEqualTo(3);
-    assertThat(sent.getMemo(SignupSearchAttributes.LAST_ERROR_MEMO, String.class)).isNull();
+    assertThat(published.getTypedSearchAttributes().get(SignupSearchAttributes.STATUS))
+        .isEqualTo("AWAITING_CONFIRMATION");
+    assertThat(published.getTypedSearchAttributes().get(SignupSearchAttributes.ATTEMPTS))
+        .isEqualTo(3);
+    assertThat(published.getMemo(SignupSearchAttributes.LAST_ERROR_MEMO, String.class)).isNull();
     assertThat(failed.getTypedSearchAttributes().get(SignupSearchAttributes.STATUS))
         .isEqualTo("DELIVERY_FAILED");
     assertThat(failed.getTypedSearchAttributes().get(SignupSearchAttributes.ATTEMPTS)).isEqualTo(1);
@@ -155,44 +315,87 @@ class SignupWorkflowTest {
   }
 
   @Test
-  void shouldScheduleSendEmailWithExactlyTheConfiguredPolicy() {
-    sender.script(attempt -> null);
+  void shouldScheduleEachEmailWithExactlyItsConfiguredPolicy() throws Exception {
+    SignupWorkflow workflow = start("signup-policy", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    workflow.confirm(sender.tokenOf(0));
+    awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
 
-    run("signup-policy");
-
-    ActivityTaskScheduledEventAttributes scheduled =
+    List<ActivityTaskScheduledEventAttributes> scheduled =
         env.getWorkflowClient().fetchHistory("signup-policy").getEvents().stream()
             .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
             .map(HistoryEvent::getActivityTaskScheduledEventAttributes)
-            .findFirst()
-            .orElseThrow();
-    assertThat(scheduled.getActivityType().getName()).isEqualTo("SendEmail");
-    assertThat(scheduled.getStartToCloseTimeout().getSeconds()).isEqualTo(30);
-    assertThat(scheduled.getScheduleToCloseTimeout().getSeconds()).isEqualTo(600);
-    assertThat(scheduled.getRetryPolicy().getInitialInterval().getSeconds()).isEqualTo(2);
-    assertThat(scheduled.getRetryPolicy().getBackoffCoefficient()).isEqualTo(2.0);
-    assertThat(scheduled.getRetryPolicy().getMaximumInterval().getSeconds()).isEqualTo(60);
-    assertThat(scheduled.getRetryPolicy().getMaximumAttempts()).isZero();
-    assertThat(scheduled.getRetryPolicy().getNonRetryableErrorTypesList())
+            .toList();
+    assertThat(scheduled).hasSize(2);
+    ActivityTaskScheduledEventAttributes confirmation = scheduled.get(0);
+    assertThat(confirmation.getActivityType().getName()).isEqualTo("SendEmail");
+    assertThat(confirmation.getStartToCloseTimeout().getSeconds()).isEqualTo(30);
+    assertThat(confirmation.getScheduleToCloseTimeout().getSeconds()).isEqualTo(600);
+    assertThat(confirmation.getRetryPolicy().getInitialInterval().getSeconds()).isEqualTo(2);
+    assertThat(confirmation.getRetryPolicy().getBackoffCoefficient()).isEqualTo(2.0);
+    assertThat(confirmation.getRetryPolicy().getMaximumInterval().getSeconds()).isEqualTo(60);
+    assertThat(confirmation.getRetryPolicy().getMaximumAttempts()).isZero();
+    assertThat(confirmation.getRetryPolicy().getNonRetryableErrorTypesList())
         .containsExactly("PermanentEmailFailure", "InvalidEmailRequest");
+    ActivityTaskScheduledEventAttributes welcome = scheduled.get(1);
+    assertThat(welcome.getActivityType().getName()).isEqualTo("SendWelcomeEmail");
+    assertThat(welcome.getStartToCloseTimeout().getSeconds()).isEqualTo(20);
+    assertThat(welcome.getScheduleToCloseTimeout().getSeconds()).isEqualTo(3600);
+    assertThat(welcome.getRetryPolicy().getInitialInterval().getSeconds()).isEqualTo(5);
+    assertThat(welcome.getRetryPolicy().getBackoffCoefficient()).isEqualTo(3.0);
+    assertThat(welcome.getRetryPolicy().getMaximumInterval().getSeconds()).isEqualTo(300);
+    assertThat(welcome.getRetryPolicy().getMaximumAttempts()).isEqualTo(10);
+    assertThat(welcome.getRetryPolicy().getNonRetryableErrorTypesList())
+        .containsExactly("PermanentEmailFailure");
   }
 
-  private SignupState run(String workflowId) {
-    return stub(workflowId).signUp(new Signup("ada@example.com", "Ada"));
+  /** Runs a signup nobody confirms to its end. */
+  private SignupState run(String workflowId, ConfirmationPolicy confirmation) {
+    return WorkflowStub.fromTyped(start(workflowId, confirmation)).getResult(SignupState.class);
+  }
+
+  private SignupWorkflow start(String workflowId, ConfirmationPolicy confirmation) {
+    SignupWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                SignupWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(workflowId)
+                    .setTaskQueue(TASK_QUEUE)
+                    .build());
+    WorkflowClient.start(workflow::signUp, new Signup("ada@example.com", "Ada", confirmation));
+    return workflow;
+  }
+
+  /** Polls the query, in real time so that no timer fires meanwhile, until {@code done} holds. */
+  private static SignupState awaitState(SignupWorkflow workflow, Predicate<SignupState> done)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(10);
+    SignupState state = workflow.state();
+    while (!done.test(state)) {
+      assertThat(Instant.now()).as("last state %s", state).isBefore(deadline);
+      Thread.sleep(20);
+      state = workflow.state();
+    }
+    return state;
+  }
+
+  /** The reason the workflow gives for refusing {@code token}. */
+  private static ConfirmationRejection refusalOf(SignupWorkflow workflow, String token) {
+    WorkflowUpdateException refused =
+        catchThrowableOfType(WorkflowUpdateException.class, () -> workflow.confirm(token));
+    assertThat(refused).as("refusal of %s", token).isNotNull();
+    return ConfirmationRejection.of(refused).orElseThrow(() -> new AssertionError(refused));
+  }
+
+  private List<HistoryEvent> updateEvents(String workflowId) {
+    return env.getWorkflowClient().fetchHistory(workflowId).getEvents().stream()
+        .filter(e -> e.getEventType().name().contains("UPDATE"))
+        .toList();
   }
 
   private WorkflowExecutionDescription describe(String workflowId) {
     return env.getWorkflowClient().newUntypedWorkflowStub(workflowId).describe();
-  }
-
-  private SignupWorkflow stub(String workflowId) {
-    return env.getWorkflowClient()
-        .newWorkflowStub(
-            SignupWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(TASK_QUEUE)
-                .build());
   }
 
   /** Attempts that start within {@code budget} under the fixture's policy, the first at zero. */
@@ -211,10 +414,16 @@ class SignupWorkflowTest {
     return attempts;
   }
 
-  /** An {@link EmailSender} that fails attempts as scripted and records when each one came. */
+  /**
+   * An {@link EmailSender} that fails attempts as scripted and records when each came and what each
+   * sent email said.
+   */
   private static final class ScriptedSender implements EmailSender {
+    private static final Pattern TOKEN = Pattern.compile("confirm\\?token=([A-Za-z0-9._-]+)");
+
     private final TestWorkflowEnvironment env;
     private final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
+    private final List<OutgoingEmail> sent = new CopyOnWriteArrayList<>();
     private volatile IntFunction<EmailFailure> script = attempt -> null;
     private final CountDownLatch hold = new CountDownLatch(1);
     private volatile boolean holding;
@@ -245,6 +454,27 @@ class SignupWorkflowTest {
       return intervals;
     }
 
+    List<String> subjects() {
+      return sent.stream().map(OutgoingEmail::subject).toList();
+    }
+
+    /** The token in the link of the {@code index}th email sent. */
+    String tokenOf(int index) {
+      Matcher token = TOKEN.matcher(sent.get(index).text());
+      assertThat(token.find()).as("a link in %s", sent.get(index).text()).isTrue();
+      return token.group(1);
+    }
+
+    void awaitEmails(int count) throws InterruptedException {
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (sent.size() < count) {
+        assertThat(Instant.now())
+            .as("%d emails sent, not %d", sent.size(), count)
+            .isBefore(deadline);
+        Thread.sleep(20);
+      }
+    }
+
     @Override
     public String send(OutgoingEmail email) throws EmailDeliveryException {
       if (holding) {
@@ -264,6 +494,7 @@ class SignupWorkflowTest {
       if (failure != null) {
         throw new EmailDeliveryException(failure, "421 4.3.2 attempt " + attempt + " failed");
       }
+      sent.add(email);
       return "<" + email.messageKey() + "@test>";
     }
   }

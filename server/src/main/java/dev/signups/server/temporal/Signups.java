@@ -19,11 +19,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.BatchRequest;
@@ -34,7 +36,6 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -167,14 +168,15 @@ public final class Signups {
 
   /** What the workflow's refusal of a confirmation means for whoever followed the link. */
   private static ConfirmationOutcome refusal(WorkflowUpdateException e) {
-    String type = e.getCause() instanceof ApplicationFailure failure ? failure.getType() : "";
-    if (type.equals(ConfirmationRejection.AlreadyConfirmed.name())) {
-      return ConfirmationOutcome.ALREADY_CONFIRMED;
-    }
-    if (type.equals(ConfirmationRejection.LinkExpired.name())) {
-      return ConfirmationOutcome.EXPIRED;
-    }
-    return ConfirmationOutcome.INVALID;
+    return ConfirmationRejection.of(e)
+        .map(
+            reason ->
+                switch (reason) {
+                  case AlreadyConfirmed -> ConfirmationOutcome.ALREADY_CONFIRMED;
+                  case LinkExpired -> ConfirmationOutcome.EXPIRED;
+                  case UnknownToken -> ConfirmationOutcome.INVALID;
+                })
+        .orElse(ConfirmationOutcome.INVALID);
   }
 
   /** Returns the claim of {@code token} when it is genuine, expired or not. */
@@ -246,7 +248,7 @@ public final class Signups {
             .setNamespace(client.getOptions().getNamespace())
             .setPageSize(pageSize)
             .setQuery(
-                "WorkflowType = 'SignupWorkflow' AND "
+                "WorkflowType = 'SignupWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND "
                     + SignupSearchAttributes.STATUS.getName()
                     + " = '"
                     + status.name()
@@ -275,7 +277,8 @@ public final class Signups {
       }
       throw new IllegalArgumentException("pageToken is not valid");
     }
-    List<SignupSummary> signups = response.getExecutionsList().stream().map(this::summary).toList();
+    List<SignupSummary> signups =
+        response.getExecutionsList().stream().filter(this::isLatestRun).map(this::summary).toList();
     String next =
         response.getNextPageToken().isEmpty()
             ? null
@@ -283,6 +286,22 @@ public final class Signups {
                 .withoutPadding()
                 .encodeToString(response.getNextPageToken().toByteArray());
     return new SignupPage(signups, next);
+  }
+
+  /**
+   * Whether {@code info} is its signup's latest run: a run that ended is superseded once the signup
+   * starts again, by a re-drive or a new signup after it expired.
+   */
+  private boolean isLatestRun(WorkflowExecutionInfo info) {
+    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return true;
+    }
+    String latest =
+        describe(info.getExecution().getWorkflowId(), "cannot list signups now")
+            .getWorkflowExecutionInfo()
+            .getExecution()
+            .getRunId();
+    return latest.equals(info.getExecution().getRunId());
   }
 
   private SignupSummary summary(WorkflowExecutionInfo info) {
@@ -300,21 +319,20 @@ public final class Signups {
   }
 
   private Optional<PendingActivityInfo> pendingActivity(String id) {
+    return describe(id, "cannot read the signup now").getPendingActivitiesList().stream()
+        .findFirst();
+  }
+
+  /** Describes the latest run of signup {@code id}. */
+  private DescribeWorkflowExecutionResponse describe(String id, String consequence) {
     DescribeWorkflowExecutionRequest request =
         DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace(client.getOptions().getNamespace())
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
             .build();
     return call(
-        "cannot read the signup now",
-        () ->
-            client
-                .getWorkflowServiceStubs()
-                .blockingStub()
-                .describeWorkflowExecution(request)
-                .getPendingActivitiesList()
-                .stream()
-                .findFirst());
+        consequence,
+        () -> client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(request));
   }
 
   private static <T> T call(String consequence, Supplier<T> rpc) {
