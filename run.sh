@@ -28,7 +28,8 @@ declare -A LOGS=()   # service name -> log file
 STARTED=()           # service names in start order
 TAIL_PID=
 
-log() { echo "run.sh: $*"; }
+# A closed stdout (run.sh | tee, with tee gone after Ctrl-C) must not stop the cleanup.
+log() { echo "run.sh: $*" 2>/dev/null || true; }
 die() { echo "run.sh: ERROR: $*" >&2; exit 1; }
 
 acquire_lock() {
@@ -118,12 +119,18 @@ start_temporal() {
   log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (log: data/temporal.log)"
   start temporal "$DATA/temporal.log" \
     "$TOOLS/temporal" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
-    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" --log-level warn \
-    --search-attribute SignupStatus=Keyword --search-attribute SignupAttempts=Int
+    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" --log-level warn
   wait_for temporal "gRPC health" temporal_serving
   "$TOOLS/temporal" operator namespace update --address "127.0.0.1:$TEMPORAL_PORT" \
     --namespace default --retention 720h >/dev/null \
     || die "could not set retention of namespace 'default'"
+  # Idempotent, and unlike start-dev's --search-attribute also fixes a data/ made before them.
+  local attribute
+  for attribute in SignupStatus=Keyword SignupAttempts=Int; do
+    "$TOOLS/temporal" operator search-attribute create --address "127.0.0.1:$TEMPORAL_PORT" \
+      --namespace default --name "${attribute%=*}" --type "${attribute#*=}" >/dev/null \
+      || die "could not register search attribute ${attribute%=*}"
+  done
 }
 
 start_maildev() {
@@ -197,7 +204,7 @@ stop() {
 
 cleanup() {
   local i
-  trap '' INT TERM
+  trap '' INT TERM PIPE
   if [[ -n $TAIL_PID ]]; then kill "$TAIL_PID" 2>/dev/null || true; fi
   for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
     stop "${STARTED[i]}"
@@ -217,7 +224,7 @@ supervise() {
 
 main() {
   trap cleanup EXIT
-  trap 'echo; exit 130' INT
+  trap 'echo 2>/dev/null; exit 130' INT
   trap 'exit 143' TERM
 
   acquire_lock
