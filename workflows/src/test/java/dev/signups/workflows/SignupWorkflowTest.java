@@ -10,6 +10,7 @@ import dev.signups.activities.EmailSender;
 import dev.signups.activities.OutgoingEmail;
 import dev.signups.activities.SendEmailActivityImpl;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
@@ -19,6 +20,7 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.io.IOException;
@@ -327,26 +329,26 @@ class SignupWorkflowTest {
             .map(HistoryEvent::getActivityTaskScheduledEventAttributes)
             .toList();
     assertThat(scheduled).hasSize(2);
-    ActivityTaskScheduledEventAttributes confirmation = scheduled.get(0);
-    assertThat(confirmation.getActivityType().getName()).isEqualTo("SendEmail");
-    assertThat(confirmation.getStartToCloseTimeout().getSeconds()).isEqualTo(30);
-    assertThat(confirmation.getScheduleToCloseTimeout().getSeconds()).isEqualTo(600);
-    assertThat(confirmation.getRetryPolicy().getInitialInterval().getSeconds()).isEqualTo(2);
-    assertThat(confirmation.getRetryPolicy().getBackoffCoefficient()).isEqualTo(2.0);
-    assertThat(confirmation.getRetryPolicy().getMaximumInterval().getSeconds()).isEqualTo(60);
-    assertThat(confirmation.getRetryPolicy().getMaximumAttempts()).isZero();
-    assertThat(confirmation.getRetryPolicy().getNonRetryableErrorTypesList())
-        .containsExactly("PermanentEmailFailure", "InvalidEmailRequest");
-    ActivityTaskScheduledEventAttributes welcome = scheduled.get(1);
-    assertThat(welcome.getActivityType().getName()).isEqualTo("SendWelcomeEmail");
-    assertThat(welcome.getStartToCloseTimeout().getSeconds()).isEqualTo(20);
-    assertThat(welcome.getScheduleToCloseTimeout().getSeconds()).isEqualTo(3600);
-    assertThat(welcome.getRetryPolicy().getInitialInterval().getSeconds()).isEqualTo(5);
-    assertThat(welcome.getRetryPolicy().getBackoffCoefficient()).isEqualTo(3.0);
-    assertThat(welcome.getRetryPolicy().getMaximumInterval().getSeconds()).isEqualTo(300);
-    assertThat(welcome.getRetryPolicy().getMaximumAttempts()).isEqualTo(10);
-    assertThat(welcome.getRetryPolicy().getNonRetryableErrorTypesList())
-        .containsExactly("PermanentEmailFailure");
+    assertScheduledWith(scheduled.get(0), "SendEmail", PolicyFixture.sendEmail());
+    assertScheduledWith(scheduled.get(1), "SendWelcomeEmail", PolicyFixture.sendWelcomeEmail());
+  }
+
+  private static void assertScheduledWith(
+      ActivityTaskScheduledEventAttributes scheduled, String type, ActivityOptions options) {
+    RetryOptions retry = options.getRetryOptions();
+    RetryPolicy policy = scheduled.getRetryPolicy();
+    assertThat(scheduled.getActivityType().getName()).isEqualTo(type);
+    assertThat(scheduled.getStartToCloseTimeout().getSeconds())
+        .isEqualTo(options.getStartToCloseTimeout().toSeconds());
+    assertThat(scheduled.getScheduleToCloseTimeout().getSeconds())
+        .isEqualTo(options.getScheduleToCloseTimeout().toSeconds());
+    assertThat(policy.getInitialInterval().getSeconds())
+        .isEqualTo(retry.getInitialInterval().toSeconds());
+    assertThat(policy.getBackoffCoefficient()).isEqualTo(retry.getBackoffCoefficient());
+    assertThat(policy.getMaximumInterval().getSeconds())
+        .isEqualTo(retry.getMaximumInterval().toSeconds());
+    assertThat(policy.getMaximumAttempts()).isEqualTo(retry.getMaximumAttempts());
+    assertThat(policy.getNonRetryableErrorTypesList()).containsExactly(retry.getDoNotRetry());
   }
 
   /** Runs a signup nobody confirms to its end. */
