@@ -24,7 +24,12 @@ enum ConfirmationPage {
   RENEWED(
       Response.Status.OK,
       "A new link is on its way",
-      "Check your inbox for an email with a fresh confirmation link.");
+      "Check your inbox for an email with a fresh confirmation link."),
+  UNAVAILABLE(
+      Response.Status.SERVICE_UNAVAILABLE,
+      "Please try again in a minute",
+      "We could not reach the signup service just now. Nothing was lost: open the link again in a"
+          + " minute.");
 
   /**
    * Nothing but inline styles and a form posting to this site; no referrer, so the token in the
@@ -74,6 +79,7 @@ enum ConfirmationPage {
             .formatted(title, title, message, form);
     return Response.status(status)
         .entity(html)
+        .header("Retry-After", status == Response.Status.SERVICE_UNAVAILABLE ? 30 : null)
         .header("Cache-Control", "no-store")
         .header("Referrer-Policy", "no-referrer")
         .header("X-Content-Type-Options", "nosniff")

@@ -1,8 +1,8 @@
 package dev.signups.server.resources;
 
 import dev.signups.activities.ConfirmationClaim;
-import dev.signups.server.confirm.ConfirmationOutcome;
 import dev.signups.server.temporal.Signups;
+import dev.signups.server.temporal.TemporalUnavailableException;
 import dev.signups.workflows.SignupStatus;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -14,6 +14,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pages behind the links in the emails: plain HTML rendered on the server, with no script and
@@ -22,6 +25,8 @@ import java.util.Optional;
 @Path("/signups/confirm")
 @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
 public class ConfirmationResource {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfirmationResource.class);
 
   private final Signups signups;
 
@@ -32,13 +37,14 @@ public class ConfirmationResource {
   /** Confirms the signup the link belongs to, and says how that went. */
   @GET
   public Response confirm(@QueryParam("token") String token) {
-    ConfirmationOutcome outcome = signups.confirm(token);
-    return switch (outcome) {
-      case CONFIRMED -> ConfirmationPage.CONFIRMED.response(null);
-      case ALREADY_CONFIRMED -> ConfirmationPage.ALREADY_CONFIRMED.response(null);
-      case EXPIRED -> ConfirmationPage.EXPIRED.response(token);
-      case INVALID -> ConfirmationPage.INVALID.response(null);
-    };
+    return unlessUnavailable(
+        () ->
+            switch (signups.confirm(token)) {
+              case CONFIRMED -> ConfirmationPage.CONFIRMED.response(null);
+              case ALREADY_CONFIRMED -> ConfirmationPage.ALREADY_CONFIRMED.response(null);
+              case EXPIRED -> ConfirmationPage.EXPIRED.response(token);
+              case INVALID -> ConfirmationPage.INVALID.response(null);
+            });
   }
 
   /**
@@ -53,12 +59,26 @@ public class ConfirmationResource {
     if (claim.isEmpty()) {
       return ConfirmationPage.INVALID.response(null);
     }
-    Optional<SignupStatus> status = signups.restart(claim.get().signupId(), SignupStatus.EXPIRED);
-    if (status.isEmpty()) {
-      return ConfirmationPage.INVALID.response(null);
+    return unlessUnavailable(
+        () -> {
+          Optional<SignupStatus> status =
+              signups.restart(claim.get().signupId(), SignupStatus.EXPIRED);
+          if (status.isEmpty()) {
+            return ConfirmationPage.INVALID.response(null);
+          }
+          return status.get() == SignupStatus.CONFIRMED
+              ? ConfirmationPage.ALREADY_CONFIRMED.response(null)
+              : ConfirmationPage.RENEWED.response(null);
+        });
+  }
+
+  /** The page {@code page} renders, or a page asking to come back when Temporal is unreachable. */
+  private static Response unlessUnavailable(Supplier<Response> page) {
+    try {
+      return page.get();
+    } catch (TemporalUnavailableException e) {
+      log.warn("{}: {}", e.getMessage(), e.getCause().getMessage());
+      return ConfirmationPage.UNAVAILABLE.response(null);
     }
-    return status.get() == SignupStatus.CONFIRMED
-        ? ConfirmationPage.ALREADY_CONFIRMED.response(null)
-        : ConfirmationPage.RENEWED.response(null);
   }
 }
