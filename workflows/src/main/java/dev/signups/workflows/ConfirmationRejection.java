@@ -7,8 +7,9 @@ import java.util.Optional;
  * Why a signup refused a confirmation. A refused confirmation leaves no trace in the workflow's
  * history.
  *
- * <p>The SDK hands the caller only the message of the failure an update validator throws, not its
- * type, so the reason's name leads the message: {@code UnknownToken: the signup sent no such link}.
+ * <p>The Java SDK up to 1.38 hands the caller only the message of the failure an update validator
+ * throws, not its type (temporalio/sdk-java#2875, fixed by #3001 after 1.38), so the reason's name
+ * leads the message: {@code UnknownToken: the signup sent no such link}.
  */
 public enum ConfirmationRejection {
   /** The signup is confirmed already, whichever of its links was followed. */
