@@ -159,14 +159,19 @@ public final class Signups {
           });
       return ConfirmationOutcome.CONFIRMED;
     } catch (WorkflowUpdateException e) {
-      return refusal(e);
+      return refusal(e, workflow);
     } catch (WorkflowNotFoundException e) {
       return ConfirmationOutcome.INVALID;
     }
   }
 
-  /** What the workflow's refusal of a confirmation means for whoever followed the link. */
-  private static ConfirmationOutcome refusal(WorkflowUpdateException e) {
+  /**
+   * What the workflow's refusal of a confirmation means for whoever followed the link. The Java SDK
+   * up to 1.38 reports every failure a validator throws with the type {@code
+   * WorkflowExecutionException} instead of its own (temporalio/sdk-java#2875), so a refusal of
+   * another type is read from the signup's state: refused because it is confirmed, or else invalid.
+   */
+  private static ConfirmationOutcome refusal(WorkflowUpdateException e, SignupWorkflow workflow) {
     String type = e.getCause() instanceof ApplicationFailure failure ? failure.getType() : "";
     if (type.equals(ConfirmationRejection.AlreadyConfirmed.name())) {
       return ConfirmationOutcome.ALREADY_CONFIRMED;
@@ -174,7 +179,13 @@ public final class Signups {
     if (type.equals(ConfirmationRejection.LinkExpired.name())) {
       return ConfirmationOutcome.EXPIRED;
     }
-    return ConfirmationOutcome.INVALID;
+    if (type.equals(ConfirmationRejection.UnknownToken.name())) {
+      return ConfirmationOutcome.INVALID;
+    }
+    SignupState state = call("the signup was not confirmed", workflow::state);
+    return state.status() == SignupStatus.CONFIRMED
+        ? ConfirmationOutcome.ALREADY_CONFIRMED
+        : ConfirmationOutcome.INVALID;
   }
 
   /** Returns the claim of {@code token} when it is genuine, expired or not. */
