@@ -40,11 +40,11 @@ class TemporalCliIT {
     app = servers.startApp(Map.of());
     SignupApi api = app.api(PATIENCE);
     servers.smtp().rejectRecipient("nobody@example.com", 550, "5.1.1 No such user");
-    rejected = api.idOf(api.signUp("nobody@example.com", "Nobody"));
+    rejected = api.signUpAccepted("nobody@example.com", "Nobody");
     api.awaitStatus(rejected, "DELIVERY_FAILED");
     servers.smtp().failNextTransactions(2, 451, "4.3.0 Mailbox temporarily unavailable");
-    retried = api.idOf(api.signUp("grace@example.com", "Grace"));
-    api.awaitStatus(retried, "SENT");
+    retried = api.signUpAccepted("grace@example.com", "Grace");
+    api.awaitStatus(retried, SignupApi.DELIVERED);
   }
 
   @AfterAll
@@ -95,7 +95,7 @@ class TemporalCliIT {
   void describeShouldShowTheAttemptAndLastFailureOfASignupStillRetrying() throws Exception {
     servers.smtp().failTransactions(421, "4.3.2 Service shutting down");
     SignupApi api = app.api(PATIENCE);
-    String retrying = api.idOf(api.signUp("lin@example.com", "Lin"));
+    String retrying = api.signUpAccepted("lin@example.com", "Lin");
     api.awaitView(retrying, view -> view.get("attempts").asInt() >= 1);
 
     String describe = temporal("workflow", "describe", "--workflow-id", retrying);
