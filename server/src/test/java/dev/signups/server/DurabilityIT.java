@@ -62,7 +62,7 @@ class DurabilityIT {
     smtp.reset();
     Instant recovered = Instant.now();
     for (String id : signups.values()) {
-      api.awaitStatus(id, "SENT");
+      api.awaitStatus(id, SignupApi.DELIVERED);
     }
 
     Tally tally = tally("SMTP outage " + outage.toSeconds() + " s", signups.keySet(), recovered);
@@ -83,7 +83,7 @@ class DurabilityIT {
     Map<String, String> poison = new LinkedHashMap<>();
     for (int i = 0; i < poisoned; i++) {
       String address = "poison-" + i + "@example.com";
-      poison.put(address, api.idOf(api.signUp(address, "Poison " + i)));
+      poison.put(address, api.signUpAccepted(address, "Poison " + i));
     }
     for (String id : poison.values()) {
       JsonNode failed = api.awaitStatus(id, "DELIVERY_FAILED");
@@ -91,7 +91,7 @@ class DurabilityIT {
       assertThat(failed.get("lastError").asText()).startsWith("550");
     }
     for (String id : signups.values()) {
-      JsonNode sent = api.awaitStatus(id, "SENT");
+      JsonNode sent = api.awaitStatus(id, SignupApi.DELIVERED);
       assertThat(sent.get("attempts").asInt()).isEqualTo(1);
     }
 
@@ -106,7 +106,7 @@ class DurabilityIT {
     Map<String, String> ids = new LinkedHashMap<>();
     for (int i = 0; i < SIGNUPS; i++) {
       String address = prefix + "-" + i + "@example.com";
-      ids.put(address, api.idOf(api.signUp(address, "Signup " + i)));
+      ids.put(address, api.signUpAccepted(address, "Signup " + i));
     }
     return ids;
   }

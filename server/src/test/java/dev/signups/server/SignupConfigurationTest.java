@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.signups.server.confirm.ConfirmationFactory;
+import dev.signups.workflows.ConfirmationPolicy;
+import dev.signups.workflows.options.ActivityOptionsFactory;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.cli.Cli;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.text.StringSubstitutor;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shipped {@code config.yml}, read the way the application reads it, and the mistakes in it
@@ -46,7 +51,13 @@ class SignupConfigurationTest {
   private static final Path SHIPPED =
       Path.of(System.getProperty("basedir", "")).resolve("config.yml");
   private static final String SECRET = "configuration-test-secret-of-32-chars";
+  private static final String TOKEN_SECRET = "configuration-token-secret-of-32-chars";
   private static final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+  private static final Map<String, Function<SignupConfiguration, ActivityOptionsFactory>> POLICIES =
+      Map.of(
+          "sendEmail", SignupConfiguration::getSendEmail,
+          "sendWelcomeEmail", SignupConfiguration::getSendWelcomeEmail);
 
   @TempDir Path dir;
 
@@ -57,11 +68,56 @@ class SignupConfigurationTest {
     assertThat(config.getSignupIdSecret()).isEqualTo(SECRET);
     assertThat(config.getTemporal().getTaskQueue()).isEqualTo("signups");
     assertThat(config.getMaxRequestBodySize().toBytes()).isEqualTo(16 * 1024);
+    assertThat(config.getConfirmation().getPublicBaseUrl()).isEqualTo("http://localhost:8080");
+    assertThat(config.getConfirmation().getTokenSecret()).isEqualTo(TOKEN_SECRET);
+    assertThat(config.getConfirmation().policy())
+        .isEqualTo(
+            new ConfirmationPolicy(
+                Duration.ofHours(48), Duration.ofHours(24), Duration.ofMinutes(5)));
   }
 
   @Test
-  void shouldBuildTheShippedSendEmailPolicy() throws Exception {
-    ActivityOptions options = load(Map.of()).getSendEmail().build();
+  void shouldUseTheDefaultConfirmationPolicyWhenItsKeysAreLeftOut() throws Exception {
+    ConfirmationFactory confirmation =
+        load(overrides(
+                "confirmation.publicBaseUrl", null,
+                "confirmation.window", null,
+                "confirmation.remindAfter", null,
+                "confirmation.resendCooldown", null))
+            .getConfirmation();
+
+    assertThat(confirmation.getPublicBaseUrl()).isEqualTo("http://localhost:8080");
+    assertThat(confirmation.policy()).isEqualTo(ConfirmationPolicy.DEFAULT);
+  }
+
+  @Test
+  void shouldReadAPublicBaseUrlWithAPathAndATrailingSlash() throws Exception {
+    ConfirmationFactory confirmation =
+        load(overrides("confirmation.publicBaseUrl", "https://example.com/signups-api/"))
+            .getConfirmation();
+
+    assertThat(confirmation.getPublicBaseUrl()).isEqualTo("https://example.com/signups-api");
+  }
+
+  @Test
+  void shouldAcceptARemindAfterOfZeroWhichSendsNoReminder() throws Exception {
+    ConfirmationPolicy policy =
+        load(overrides("confirmation.remindAfter", "0s")).getConfirmation().policy();
+
+    assertThat(policy.remindAfter()).isZero();
+  }
+
+  @Test
+  void shouldNotAskAWorkerForTheSignupIdSecret() throws Exception {
+    SignupConfiguration config = load(overrides("roles", "[worker]", "signupIdSecret", "''"));
+
+    assertThat(config.getRoles()).containsExactly(SignupConfiguration.Role.WORKER);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sendEmail", "sendWelcomeEmail"})
+  void shouldBuildTheShippedActivityPolicy(String key) throws Exception {
+    ActivityOptions options = POLICIES.get(key).apply(load(Map.of())).build();
 
     assertThat(options.getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.getScheduleToCloseTimeout()).isEqualTo(Duration.ofHours(24));
@@ -74,10 +130,11 @@ class SignupConfigurationTest {
         .containsExactly("PermanentEmailFailure", "InvalidEmailRequest");
   }
 
-  @Test
-  void shouldUseTheSameDefaultsWhenTheKeysAreLeftOut() throws Exception {
-    ActivityOptions shipped = load(Map.of()).getSendEmail().build();
-    ActivityOptions defaults = load(overrides("sendEmail", null)).getSendEmail().build();
+  @ParameterizedTest
+  @ValueSource(strings = {"sendEmail", "sendWelcomeEmail"})
+  void shouldUseTheSameDefaultsWhenTheKeysAreLeftOut(String key) throws Exception {
+    ActivityOptions shipped = POLICIES.get(key).apply(load(Map.of())).build();
+    ActivityOptions defaults = POLICIES.get(key).apply(load(overrides(key, null))).build();
 
     assertThat(defaults).isEqualTo(shipped);
   }
@@ -115,7 +172,38 @@ class SignupConfigurationTest {
         invalid("smtp.from", "smtp.from", "Signups <no-reply>"),
         invalid("smtp.port", "smtp.port", "0"),
         invalid("maxRequestBodySize", "maxRequestBodySize", "2MiB"),
-        invalid("temporal.target", "temporal.target", "''"));
+        invalid("temporal.target", "temporal.target", "''"),
+        invalid(
+            "sendWelcomeEmail.retry.backoffCoefficient",
+            "sendWelcomeEmail.retry.backoffCoefficient",
+            "0.5"),
+        invalid(
+            "sendWelcomeEmail.startToCloseTimeout", "sendWelcomeEmail.startToCloseTimeout", "0s"),
+        invalid("smtp.readTimeout", "sendWelcomeEmail.startToCloseTimeout", "10s"),
+        invalid("confirmation.publicBaseUrl", "confirmation.publicBaseUrl", "ftp://example.com"),
+        invalid("confirmation.publicBaseUrl", "confirmation.publicBaseUrl", "example.com"),
+        invalid("confirmation.publicBaseUrl", "confirmation.publicBaseUrl", "'https://'"),
+        invalid(
+            "confirmation.publicBaseUrl",
+            "confirmation.publicBaseUrl",
+            "'https://example.com/?next=https://evil.example'"),
+        invalid("confirmation.publicBaseUrl", "confirmation.publicBaseUrl", "'http://a b.example'"),
+        invalid("confirmation.publicBaseUrl", "confirmation.publicBaseUrl", "~"),
+        invalid("confirmation.window", "confirmation.window", "0s"),
+        invalid("confirmation.window", "confirmation.window", "-1h"),
+        invalid("confirmation.remindAfter", "confirmation.remindAfter", "tomorrow"),
+        invalid("confirmation.resendCooldown", "confirmation.resendCooldown", "~"),
+        invalid("confirmation.tokenSecret", "confirmation.tokenSecret", null),
+        invalid("confirmation.tokenSecret", "confirmation.tokenSecret", "x".repeat(31)),
+        invalid("confirmation.tokenSecret", "roles", "[api]", "confirmation.tokenSecret", null),
+        invalid(
+            "confirmation.tokenSecret",
+            "roles",
+            "[worker]",
+            "signupIdSecret",
+            "''",
+            "confirmation.tokenSecret",
+            "''"));
   }
 
   @ParameterizedTest(name = "{0} for {1}")
@@ -144,6 +232,23 @@ class SignupConfigurationTest {
         load(overrides("smtp.readTimeout", "29s", "sendEmail.startToCloseTimeout", "30s"));
 
     assertThat(config.getSmtp().timeouts()).containsEntry("readTimeout", Duration.ofSeconds(29));
+  }
+
+  @Test
+  void shouldNameTheWelcomePolicyWhoseAttemptAnSmtpTimeoutOutlasts() {
+    assertThatThrownBy(() -> load(overrides("sendWelcomeEmail.startToCloseTimeout", "10s")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(
+            "smtp.readTimeout must be shorter than sendWelcomeEmail.startToCloseTimeout (10s)");
+  }
+
+  @Test
+  void shouldTellWhereToSetAMissingTokenSecret() {
+    assertThatThrownBy(() -> load(overrides("confirmation.tokenSecret", "''")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(
+            "confirmation.tokenSecret must be at least 32 characters (set"
+                + " CONFIRMATION_TOKEN_SECRET)");
   }
 
   @Test
@@ -197,7 +302,9 @@ class SignupConfigurationTest {
 
   /** The shipped configuration, its variables at their defaults, with {@code overrides} applied. */
   private static String configText(Map<String, String> overrides) throws IOException {
-    StringSubstitutor variables = new StringSubstitutor(Map.of("SIGNUP_ID_SECRET", SECRET));
+    StringSubstitutor variables =
+        new StringSubstitutor(
+            Map.of("SIGNUP_ID_SECRET", SECRET, "CONFIRMATION_TOKEN_SECRET", TOKEN_SECRET));
     variables.setValueDelimiter(":-");
     variables.setEnableUndefinedVariableException(false);
     ObjectNode tree =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
+import dev.signups.server.testing.Inbox;
 import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
 import dev.signups.server.testing.TemporalDevServer;
@@ -20,8 +21,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SignupEndToEndIT {
 
   private static final Duration DELIVERY = Duration.ofSeconds(30);
+  private static final String SIGNUP_ID_SECRET = "end-to-end-test-secret-of-32-characters";
 
   @RegisterExtension static final RealServers servers = new RealServers();
 
@@ -41,6 +41,7 @@ class SignupEndToEndIT {
   private static FaultySmtpServer smtp;
   private static DropwizardTestSupport<SignupConfiguration> app;
   private static SignupApi api;
+  private static Inbox inbox;
   private static WorkflowClient client;
 
   @BeforeAll
@@ -54,11 +55,14 @@ class SignupEndToEndIT {
             ConfigOverride.config("temporal.target", temporal.target()),
             ConfigOverride.config("smtp.host", smtp.host()),
             ConfigOverride.config("smtp.port", Integer.toString(smtp.port())),
-            ConfigOverride.config("signupIdSecret", "end-to-end-test-secret-of-32-characters"),
+            ConfigOverride.config("signupIdSecret", SIGNUP_ID_SECRET),
+            ConfigOverride.config(
+                "confirmation.tokenSecret", "end-to-end-token-secret-of-32-characters"),
             ConfigOverride.config("server.applicationConnectors[0].port", "0"),
             ConfigOverride.config("server.adminConnectors[0].port", "0"));
     app.before();
-    api = new SignupApi(app.getLocalPort(), DELIVERY);
+    inbox = new Inbox(smtp, DELIVERY);
+    api = new SignupApi(app.getLocalPort(), SIGNUP_ID_SECRET, DELIVERY);
     client =
         WorkflowClient.newInstance(
             WorkflowServiceStubs.newServiceStubs(
@@ -76,13 +80,14 @@ class SignupEndToEndIT {
     HttpResponse<String> accepted = api.signUp("ada@example.com", "Ada");
 
     assertThat(accepted.statusCode()).isEqualTo(202);
-    String id = api.idOf(accepted);
-    assertThat(accepted.headers().firstValue("Location")).hasValueSatisfying(l -> l.endsWith(id));
-    ReceivedMessage email = awaitMessageTo("ada@example.com");
-    JsonNode view = api.awaitStatus(id, "SENT");
+    assertThat(accepted.body()).isEqualTo(SignupApi.ACCEPTED);
+    assertThat(accepted.headers().firstValue("Location")).isEmpty();
+    String id = api.idOf("ada@example.com");
+    ReceivedMessage email = inbox.await("ada@example.com", 1).get(0);
+    JsonNode view = api.awaitStatus(id, SignupApi.DELIVERED);
     assertThat(view.get("attempts").asInt()).isEqualTo(1);
     assertThat(view.get("messageId").asText()).isEqualTo(email.messageId());
-    assertThat(email.parse().getSubject()).isEqualTo("Please confirm your email address");
+    assertThat(Inbox.subject(email)).isEqualTo(Inbox.CONFIRMATION_SUBJECT);
     assertThat(client.newUntypedWorkflowStub(id).describe().getStaticSummary())
         .isEqualTo("Signup of a***@example.com");
 
@@ -106,15 +111,15 @@ class SignupEndToEndIT {
   void shouldRetryWithBackoffUntilSmtpRecovers() throws Exception {
     smtp.failNextTransactions(2, 451, "4.3.0 Mailbox temporarily unavailable");
 
-    String id = api.idOf(api.signUp("grace@example.com", "Grace"));
+    String id = api.signUpAccepted("grace@example.com", "Grace");
 
     JsonNode retrying =
         api.awaitView(
             id, v -> v.get("status").asText().equals("SENDING") && !v.get("lastError").isNull());
     assertThat(retrying.get("attempts").asInt()).isPositive();
     assertThat(retrying.get("lastError").asText()).contains("451", "temporarily unavailable");
-    awaitMessageTo("grace@example.com");
-    JsonNode sent = api.awaitStatus(id, "SENT");
+    inbox.await("grace@example.com", 1);
+    JsonNode sent = api.awaitStatus(id, SignupApi.DELIVERED);
     assertThat(sent.get("attempts").asInt()).isEqualTo(3);
     ActivityTaskStartedEventAttributes started =
         event(id, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
@@ -129,7 +134,7 @@ class SignupEndToEndIT {
   void shouldEndDeliveryFailedAfterOneAttemptWhenTheRecipientIsRejected() throws Exception {
     smtp.rejectRecipient("nobody@example.com", 550, "5.1.1 No such user");
 
-    String id = api.idOf(api.signUp("nobody@example.com", "Nobody"));
+    String id = api.signUpAccepted("nobody@example.com", "Nobody");
 
     JsonNode failed = api.awaitStatus(id, "DELIVERY_FAILED");
     assertThat(failed.get("attempts").asInt()).isEqualTo(1);
@@ -141,17 +146,18 @@ class SignupEndToEndIT {
   @Test
   void shouldListFailedSignupsInTheDeadLetterViewOnly() throws Exception {
     smtp.rejectRecipient("bounced@example.com", 550, "5.1.1 No such user");
-    String failed = api.idOf(api.signUp("bounced@example.com", "Bounced"));
-    String sent = api.idOf(api.signUp("kept@example.com", "Kept"));
+    String failed = api.signUpAccepted("bounced@example.com", "Bounced");
+    String sent = api.signUpAccepted("kept@example.com", "Kept");
     api.awaitStatus(failed, "DELIVERY_FAILED");
-    api.awaitStatus(sent, "SENT");
+    api.awaitStatus(sent, SignupApi.DELIVERED);
 
     JsonNode listed = api.awaitListed("DELIVERY_FAILED", failed);
-    api.awaitListed("SENT", sent);
+    JsonNode awaiting = api.awaitListed(SignupApi.DELIVERED, sent);
 
     assertThat(listed.get("attempts").asLong()).isEqualTo(1);
     assertThat(listed.get("lastError").asText()).contains("550", "No such user");
     assertThat(listed.get("closedAt").isNull()).isFalse();
+    assertThat(awaiting.get("closedAt").isNull()).as("still waiting for the click").isTrue();
     assertThat(api.list("DELIVERY_FAILED").findValuesAsText("id")).doesNotContain(sent);
   }
 
@@ -163,25 +169,13 @@ class SignupEndToEndIT {
     HttpResponse<String> second = api.signUp("Lin@Example.com", "Lin");
 
     assertThat(second.statusCode()).isEqualTo(first.statusCode()).isEqualTo(202);
-    assertThat(second.body()).isEqualTo(first.body());
-    api.awaitStatus(api.idOf(first), "SENT");
+    assertThat(second.body()).isEqualTo(first.body()).isEqualTo(SignupApi.ACCEPTED);
+    api.awaitStatus(api.idOf("lin@example.com"), SignupApi.DELIVERED);
     assertThat(smtp.receivedBy("lin@example.com")).hasSize(1);
   }
 
-  private static ReceivedMessage awaitMessageTo(String address) throws Exception {
-    Instant deadline = Instant.now().plus(DELIVERY);
-    while (Instant.now().isBefore(deadline)) {
-      List<ReceivedMessage> matching = smtp.receivedBy(address);
-      if (!matching.isEmpty()) {
-        return matching.get(0);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("No email reached " + address + " within " + DELIVERY);
-  }
-
   private static HistoryEvent event(String workflowId, EventType type) {
-    return client.fetchHistory(workflowId).getEvents().stream()
+    return temporal.history(workflowId).stream()
         .filter(e -> e.getEventType() == type)
         .findFirst()
         .orElseThrow(() -> new AssertionError("No " + type + " in the history of " + workflowId));

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.server.testing.AppProcess;
+import dev.signups.server.testing.Inbox;
 import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
 import java.io.IOException;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an operator sees with the {@code temporal} CLI after real signups: one delivered after two
- * 451 replies, one rejected with 550, and one still retrying until the operator terminates it.
+ * 451 replies and awaiting confirmation, one confirmed, one rejected with 550, and one still
+ * retrying until the operator terminates it.
  */
 class TemporalCliIT {
 
@@ -34,17 +37,25 @@ class TemporalCliIT {
   private static AppProcess app;
   private static String retried;
   private static String rejected;
+  private static String confirmed;
 
   @BeforeAll
-  static void signUpThreeWays() throws Exception {
+  static void signUpFourWays() throws Exception {
     app = servers.startApp(Map.of());
     SignupApi api = app.api(PATIENCE);
     servers.smtp().rejectRecipient("nobody@example.com", 550, "5.1.1 No such user");
-    rejected = api.idOf(api.signUp("nobody@example.com", "Nobody"));
+    rejected = api.signUpAccepted("nobody@example.com", "Nobody");
     api.awaitStatus(rejected, "DELIVERY_FAILED");
     servers.smtp().failNextTransactions(2, 451, "4.3.0 Mailbox temporarily unavailable");
-    retried = api.idOf(api.signUp("grace@example.com", "Grace"));
-    api.awaitStatus(retried, "SENT");
+    retried = api.signUpAccepted("grace@example.com", "Grace");
+    api.awaitStatus(retried, SignupApi.DELIVERED);
+    confirmed = api.signUpAccepted("ada@example.com", "Ada");
+    Inbox inbox = new Inbox(servers.smtp(), PATIENCE);
+    ReceivedMessage email = inbox.await("ada@example.com", 1).get(0);
+    api.awaitRecorded(confirmed, email.messageId());
+    api.follow(Inbox.link(email));
+    inbox.awaitLatest("ada@example.com", Inbox.WELCOME_SUBJECT);
+    api.awaitStatus(confirmed, "CONFIRMED");
   }
 
   @AfterAll
@@ -88,14 +99,41 @@ class TemporalCliIT {
   @Test
   void listShouldFindExactlyTheSignupsASearchAttributeQueryNames() throws Exception {
     assertThat(listed("SignupStatus = 'DELIVERY_FAILED'")).containsExactly(rejected);
+    assertThat(listed("SignupStatus = 'AWAITING_CONFIRMATION'")).containsExactly(retried);
+    assertThat(listed("SignupStatus = 'CONFIRMED'")).containsExactly(confirmed);
     assertThat(listed("SignupAttempts > 1")).containsExactly(retried);
+  }
+
+  @Test
+  void describeShouldShowASignupAwaitingConfirmationRunningWithNothingPending() throws Exception {
+    String describe = temporal("workflow", "describe", "--workflow-id", retried);
+
+    assertThat(describe)
+        .contains("AWAITING_CONFIRMATION", "Pending Activities: 0")
+        .doesNotContain("CloseTime", "Results:");
+    assertThat(temporal("workflow", "list", "--query", "SignupStatus = 'AWAITING_CONFIRMATION'"))
+        .containsPattern("Running +" + retried + " +SignupWorkflow");
+  }
+
+  @Test
+  void showShouldHoldTheConfirmationAndTheWelcomeEmailOfAConfirmedSignup() throws Exception {
+    String show = temporal("workflow", "show", "--workflow-id", confirmed);
+    JsonNode events =
+        json.readTree(temporal("workflow", "show", "--workflow-id", confirmed, "--output", "json"))
+            .get("events");
+
+    assertThat(show)
+        .contains(
+            "TimerStarted", "WorkflowExecutionUpdateAccepted", "WorkflowExecutionUpdateCompleted")
+        .doesNotContain("WorkflowExecutionCompleted", "Results:");
+    assertThat(events.findValuesAsText("name")).contains("SendEmail", "SendWelcomeEmail");
   }
 
   @Test
   void describeShouldShowTheAttemptAndLastFailureOfASignupStillRetrying() throws Exception {
     servers.smtp().failTransactions(421, "4.3.2 Service shutting down");
     SignupApi api = app.api(PATIENCE);
-    String retrying = api.idOf(api.signUp("lin@example.com", "Lin"));
+    String retrying = api.signUpAccepted("lin@example.com", "Lin");
     api.awaitView(retrying, view -> view.get("attempts").asInt() >= 1);
 
     String describe = temporal("workflow", "describe", "--workflow-id", retrying);

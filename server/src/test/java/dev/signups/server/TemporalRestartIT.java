@@ -41,7 +41,7 @@ class TemporalRestartIT {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < SIGNUPS; i++) {
         addresses.add("user" + i + "@example.com");
-        ids.add(api.idOf(api.signUp(addresses.get(i), "User " + i)));
+        ids.add(api.signUpAccepted(addresses.get(i), "User " + i));
       }
       for (String id : ids) {
         api.awaitView(id, view -> view.get("attempts").asInt() >= 1);
@@ -55,12 +55,12 @@ class TemporalRestartIT {
       smtp.reset();
       Instant restartedAt = Instant.now();
       for (String id : ids) {
-        api.awaitStatus(id, "SENT");
+        api.awaitStatus(id, SignupApi.DELIVERED);
       }
       Duration resumed = Duration.between(restartedAt, Instant.now());
       log.info(
           "Temporal killed with {} signups in backoff: 503 after {} ms, restart took {} ms,"
-              + " all SENT {} ms after it",
+              + " all delivered {} ms after it",
           SIGNUPS,
           refusedAfter.toMillis(),
           startup.toMillis(),
@@ -72,7 +72,8 @@ class TemporalRestartIT {
           addresses.stream().flatMap(address -> smtp.receivedBy(address).stream()).toList();
       assertThat(delivered).hasSize(SIGNUPS);
       assertThat(delivered.stream().map(ReceivedMessage::messageId).distinct()).hasSize(SIGNUPS);
-      assertThat(api.awaitStatus(api.idOf(api.signUp("late@example.com", "Late")), "SENT"))
+      assertThat(
+              api.awaitStatus(api.signUpAccepted("late@example.com", "Late"), SignupApi.DELIVERED))
           .isNotNull();
     }
   }

@@ -11,7 +11,6 @@ import dev.signups.server.testing.SignupApi;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
-import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
@@ -68,11 +67,11 @@ class WorkerCrashIT {
     smtp.delayData(Duration.ZERO);
 
     try (AppProcess second = start()) {
-      JsonNode sent = second.api(PATIENCE).awaitStatus(id, "SENT");
+      JsonNode sent = second.api(PATIENCE).awaitStatus(id, SignupApi.DELIVERED);
       Duration recovery = Duration.between(killedAt, Instant.now());
       List<ReceivedMessage> copies = smtp.receivedBy("crash@example.com");
       log.info(
-          "Worker killed mid-send: SENT {} ms after the kill, {} copies with one Message-ID",
+          "Worker killed mid-send: delivered {} ms after the kill, {} copies with one Message-ID",
           recovery.toMillis(),
           copies.size());
 
@@ -100,7 +99,7 @@ class WorkerCrashIT {
     }
 
     try (AppProcess next = start()) {
-      JsonNode sent = next.api(PATIENCE).awaitStatus(id, "SENT");
+      JsonNode sent = next.api(PATIENCE).awaitStatus(id, SignupApi.DELIVERED);
 
       assertThat(sent.get("attempts").asInt()).isEqualTo(1);
       assertThat(smtp.receivedBy("graceful@example.com")).hasSize(1);
@@ -121,7 +120,7 @@ class WorkerCrashIT {
 
       victim.kill();
       smtp.delayData(Duration.ZERO);
-      JsonNode sent = signups.awaitStatus(id, "SENT");
+      JsonNode sent = signups.awaitStatus(id, SignupApi.DELIVERED);
 
       assertThat(sent.get("attempts").asInt()).isEqualTo(2);
       String survivor = Long.toString((victim == first ? second : first).pid());
@@ -146,16 +145,11 @@ class WorkerCrashIT {
 
   /** The identity of the worker whose attempt completed the signup's SendEmail activity. */
   private String sendingWorkerOfLastAttempt(String id) {
-    WorkflowClient client = WorkflowClient.newInstance(stubs());
-    try {
-      return client.fetchHistory(id).getEvents().stream()
-          .filter(e -> e.hasActivityTaskStartedEventAttributes())
-          .map(e -> e.getActivityTaskStartedEventAttributes().getIdentity())
-          .reduce((earlier, later) -> later)
-          .orElseThrow();
-    } finally {
-      client.getWorkflowServiceStubs().shutdownNow();
-    }
+    return servers.temporal().history(id).stream()
+        .filter(e -> e.hasActivityTaskStartedEventAttributes())
+        .map(e -> e.getActivityTaskStartedEventAttributes().getIdentity())
+        .reduce((earlier, later) -> later)
+        .orElseThrow();
   }
 
   private DescribeWorkflowExecutionResponse describe(String id) {
@@ -184,7 +178,7 @@ class WorkerCrashIT {
    */
   private String signUpAndAwaitSend(SignupApi api, String email) throws Exception {
     int connectionsBefore = smtp.connections();
-    String id = api.idOf(api.signUp(email, "Signup"));
+    String id = api.signUpAccepted(email, "Signup");
     Instant deadline = Instant.now().plus(PATIENCE);
     while (smtp.connections() <= connectionsBefore) {
       if (Instant.now().isAfter(deadline)) {

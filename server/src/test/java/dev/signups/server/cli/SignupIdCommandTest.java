@@ -46,6 +46,9 @@ class SignupIdCommandTest {
                     "config.yml"))
             .redirectErrorStream(true);
     builder.environment().put("SIGNUP_ID_SECRET", SECRET);
+    builder
+        .environment()
+        .put("CONFIRMATION_TOKEN_SECRET", "cli-test-token-secret-of-32-characters");
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

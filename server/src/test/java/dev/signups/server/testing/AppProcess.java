@@ -25,18 +25,21 @@ public final class AppProcess implements AutoCloseable {
 
   private final Process process;
   private final int apiPort;
+  private final String signupIdSecret;
   private final Path log;
 
-  private AppProcess(Process process, int apiPort, Path log) {
+  private AppProcess(Process process, int apiPort, String signupIdSecret, Path log) {
     this.process = process;
     this.apiPort = apiPort;
+    this.signupIdSecret = signupIdSecret;
     this.log = log;
   }
 
   /**
    * Starts the application with {@code environment} added to its environment and each {@code
    * overrides} entry passed as a {@code -Ddw.} configuration override, and returns once its health
-   * check answers.
+   * check answers. Its confirmation links point to its own API port; {@code environment} must hold
+   * its {@code SIGNUP_ID_SECRET}.
    */
   public static AppProcess start(Map<String, String> environment, Map<String, String> overrides)
       throws IOException, InterruptedException {
@@ -52,13 +55,15 @@ public final class AppProcess implements AutoCloseable {
     builder.environment().putAll(environment);
     builder.environment().put("API_PORT", Integer.toString(apiPort));
     builder.environment().put("ADMIN_PORT", Integer.toString(adminPort));
-    AppProcess app = new AppProcess(builder.start(), apiPort, log);
+    builder.environment().put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
+    AppProcess app =
+        new AppProcess(builder.start(), apiPort, environment.get("SIGNUP_ID_SECRET"), log);
     app.awaitHealthCheck(adminPort);
     return app;
   }
 
   public SignupApi api(Duration patience) {
-    return new SignupApi(apiPort, patience);
+    return new SignupApi(apiPort, signupIdSecret, patience);
   }
 
   /** The process id, the first part of its Temporal worker identity ({@code pid@host}). */

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RealServers implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
+  /** The application's {@code SIGNUP_ID_SECRET}. */
+  public static final String SIGNUP_ID_SECRET = "real-servers-test-secret-of-32-characters";
+
+  /** The application's {@code CONFIRMATION_TOKEN_SECRET}, which signs the confirmation links. */
+  public static final String TOKEN_SECRET = "real-servers-token-secret-of-32-characters";
+
   private TemporalDevServer temporal;
   private FaultySmtpServer smtp;
 
@@ -34,7 +40,8 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
             "TEMPORAL_ADDRESS", temporal.target(),
             "SMTP_HOST", smtp.host(),
             "SMTP_PORT", Integer.toString(smtp.port()),
-            "SIGNUP_ID_SECRET", "real-servers-test-secret-of-32-characters"),
+            "SIGNUP_ID_SECRET", SIGNUP_ID_SECRET,
+            "CONFIRMATION_TOKEN_SECRET", TOKEN_SECRET),
         overrides);
   }
 

@@ -2,11 +2,14 @@ package dev.signups.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.signups.server.core.SignupIds;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,14 +18,26 @@ import java.util.function.Predicate;
 /** The signup HTTP API of a running application, as a client sees it. */
 public final class SignupApi {
 
+  /** The status of a signup once the mail server accepted its confirmation email. */
+  public static final String DELIVERED = "AWAITING_CONFIRMATION";
+
+  /** What {@code POST /signups} answers for every valid signup, known address or not. */
+  public static final String ACCEPTED = "{\"status\":\"ACCEPTED\"}";
+
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final ObjectMapper json = new ObjectMapper();
 
   private final int port;
+  private final SignupIds ids;
   private final Duration patience;
 
-  public SignupApi(int port, Duration patience) {
+  /**
+   * @param signupIdSecret the application's {@code signupIdSecret}, from which the ids of addresses
+   *     are computed here, since the API never tells them
+   */
+  public SignupApi(int port, String signupIdSecret, Duration patience) {
     this.port = port;
+    this.ids = new SignupIds(signupIdSecret);
     this.patience = patience;
   }
 
@@ -38,12 +53,47 @@ public final class SignupApi {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Signs up and returns the id of the accepted signup. */
-  public String idOf(HttpResponse<String> accepted) throws IOException {
-    if (accepted.statusCode() != 202) {
-      throw new AssertionError("Expected 202, got " + accepted.statusCode() + accepted.body());
+  /**
+   * Signs up, checks that the answer is the one every signup gets, and returns the id of the
+   * signup.
+   */
+  public String signUpAccepted(String email, String name) throws IOException, InterruptedException {
+    HttpResponse<String> accepted = signUp(email, name);
+    if (accepted.statusCode() != 202 || !accepted.body().equals(ACCEPTED)) {
+      throw new AssertionError("Expected 202 " + ACCEPTED + ", got " + describe(accepted));
     }
-    return json.readTree(accepted.body()).get("id").asText();
+    return idOf(email);
+  }
+
+  /** The id of the signup of {@code email}. */
+  public String idOf(String email) {
+    return ids.idFor(email);
+  }
+
+  /** Follows a link from an email, as a browser would, without following redirects. */
+  public HttpResponse<String> follow(URI link) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(link).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Submits the form of the "link expired" page, which asks for a new link. */
+  public HttpResponse<String> renew(String token) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri("/signups/confirm/renew"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Re-drives a signup whose delivery failed. */
+  public HttpResponse<String> retry(String id) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri("/signups/" + id + "/retry"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   public JsonNode view(String id) throws IOException, InterruptedException {
@@ -56,6 +106,14 @@ public final class SignupApi {
 
   public JsonNode awaitStatus(String id, String status) throws Exception {
     return awaitView(id, view -> view.get("status").asText().equals(status));
+  }
+
+  /**
+   * Waits until the signup has recorded the email with {@code messageId} as sent. It does so a
+   * moment after the mail server accepted the email, and the email's link works from then on.
+   */
+  public JsonNode awaitRecorded(String id, String messageId) throws Exception {
+    return awaitView(id, view -> view.get("messageId").asText().equals(messageId));
   }
 
   /** Polls the signup until {@code condition} holds, for at most the patience given. */
@@ -93,9 +151,13 @@ public final class SignupApi {
     HttpResponse<String> response =
         http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + path + ": " + response.statusCode() + response.body());
+      throw new AssertionError("GET " + path + ": " + describe(response));
     }
     return json.readTree(response.body());
+  }
+
+  private static String describe(HttpResponse<String> response) {
+    return response.statusCode() + " " + response.body();
   }
 
   private URI uri(String path) {

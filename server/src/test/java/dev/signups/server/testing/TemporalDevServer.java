@@ -1,7 +1,9 @@
 package dev.signups.server.testing;
 
 import dev.signups.activities.testing.Ports;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
@@ -96,10 +98,23 @@ public final class TemporalDevServer implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** The events of the latest run of workflow {@code workflowId}, oldest first. */
+  public List<HistoryEvent> history(String workflowId) {
+    WorkflowServiceStubs stubs = stubs();
+    try {
+      return WorkflowClient.newInstance(stubs).fetchHistory(workflowId).getEvents();
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private WorkflowServiceStubs stubs() {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+  }
+
   private void awaitReady() throws InterruptedException, IOException {
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+    WorkflowServiceStubs stubs = stubs();
     try {
       Instant deadline = Instant.now().plus(STARTUP);
       while (Instant.now().isBefore(deadline)) {
