@@ -5,7 +5,5 @@ package dev.signups.activities;
  *
  * @param messageId the Message-ID header the SMTP server accepted, angle brackets included
  * @param attempt the attempt that succeeded, counted from 1
- * @param linkDigest the {@link ConfirmationTokens#digest} of the link's token, or null when the
- *     email had no link
  */
-public record EmailReceipt(String messageId, int attempt, String linkDigest) {}
+public record EmailReceipt(String messageId, int attempt) {}

@@ -25,7 +25,7 @@ public interface SendEmailActivity {
    * Sends the email described by {@code request}. Every attempt for the same request carries the
    * same {@code Message-ID} and the same link, so a receiver can recognise a resend as a duplicate.
    *
-   * @return the Message-ID sent, the attempt that succeeded, and the digest of the link's token
+   * @return the Message-ID sent and the attempt that succeeded
    */
   @ActivityMethod(name = TYPE)
   EmailReceipt send(EmailRequest request);

@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * Composes the signup emails, with their confirmation links, and hands them to an {@link
- * EmailSender}.
+ * EmailSender}; digests the links for the workflow, under the same key.
  */
-public final class SendEmailActivityImpl implements SendEmailActivity {
+public final class SendEmailActivityImpl implements SendEmailActivity, ConfirmationLinkActivity {
 
   private final EmailSender sender;
   private final ConfirmationTokens tokens;
@@ -40,13 +40,16 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
             problem -> {
               throw failure(EmailFailure.InvalidEmailRequest, problem, attempt);
             });
-    String token = request.link() == null ? null : tokens.issue(request.link());
     String linkUrl =
-        token == null ? null : publicBaseUrl + ConfirmationTokens.CONFIRM_PATH + "?token=" + token;
+        request.link() == null
+            ? null
+            : publicBaseUrl
+                + ConfirmationTokens.CONFIRM_PATH
+                + "?token="
+                + tokens.issue(request.link());
     try {
       String messageId = sender.send(templates.get(request.kind()).render(request, linkUrl));
-      return new EmailReceipt(
-          messageId, attempt, token == null ? null : ConfirmationTokens.digest(token));
+      return new EmailReceipt(messageId, attempt);
     } catch (EmailDeliveryException e) {
       throw failure(e.failure(), e.getMessage(), attempt);
     }
@@ -55,6 +58,11 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
   @Override
   public EmailReceipt sendWelcome(EmailRequest request) {
     return send(request);
+  }
+
+  @Override
+  public String digest(ConfirmationClaim link) {
+    return ConfirmationTokens.digest(tokens.issue(link));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.signups.workflows;
 
 import dev.signups.activities.ConfirmationClaim;
+import dev.signups.activities.ConfirmationLinkActivity;
 import dev.signups.activities.ConfirmationTokens;
 import dev.signups.activities.EmailKind;
 import dev.signups.activities.EmailReceipt;
@@ -39,6 +40,8 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   static final String DOUBLE_OPT_IN = "double-opt-in";
 
   private final SendEmailActivity email = Workflow.newActivityStub(SendEmailActivity.class);
+  private final ConfirmationLinkActivity links =
+      Workflow.newLocalActivityStub(ConfirmationLinkActivity.class);
   private final List<byte[]> linkDigests = new ArrayList<>();
   private SignupState state = SignupState.sending(now());
   private boolean publishesState;
@@ -65,7 +68,7 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
     Instant expiresAt = now().plus(policy.window()).truncatedTo(ChronoUnit.SECONDS);
     Instant remindAt = policy.reminds() ? state.startedAt().plus(policy.remindAfter()) : null;
     state = state.expiringAt(expiresAt);
-    if (!sendLink(EmailKind.CONFIRMATION, recipient)) {
+    if (!sendLink(EmailKind.CONFIRMATION, recipient) && !confirmed) {
       return state;
     }
     while (!confirmed) {
@@ -133,26 +136,21 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   }
 
   /**
-   * Sends an email with a fresh link. Returns false when it failed: the first failing ends the
-   * signup as DELIVERY_FAILED, a later one (a reminder or a resend) only records its error.
+   * Sends an email with a fresh link, known to the update validator before the email goes out.
+   * Returns false when it failed: the first failing ends the signup as DELIVERY_FAILED, unless its
+   * link was followed all the same; a later one (a reminder or a resend) only records its error.
    */
   private boolean sendLink(EmailKind kind, Recipient recipient) {
     boolean first = linksSent == 0;
     int sequence = ++linksSent;
-    EmailRequest request =
-        new EmailRequest(
-            messageKey(kind) + "-" + sequence,
-            recipient,
-            kind,
-            new ConfirmationClaim(Workflow.getInfo().getWorkflowId(), state.expiresAt(), sequence));
+    ConfirmationClaim link =
+        new ConfirmationClaim(Workflow.getInfo().getWorkflowId(), state.expiresAt(), sequence);
+    linkDigests.add(links.digest(link).getBytes(StandardCharsets.US_ASCII));
     boolean sent =
         send(
             email::send,
-            request,
-            receipt -> {
-              linkDigests.add(receipt.linkDigest().getBytes(StandardCharsets.US_ASCII));
-              return state.awaitingConfirmation(receipt.attempt(), receipt.messageId(), now());
-            },
+            new EmailRequest(messageKey(kind) + "-" + sequence, recipient, kind, link),
+            receipt -> state.awaitingConfirmation(receipt.attempt(), receipt.messageId(), now()),
             (attempts, reason) ->
                 first
                     ? state.deliveryFailed(attempts, reason, now())

@@ -1,9 +1,12 @@
 package dev.signups.workflows;
 
+import dev.signups.activities.ConfirmationLinkActivity;
 import dev.signups.activities.SendEmailActivity;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -11,11 +14,20 @@ import java.util.Map;
  */
 public final class SignupWorkflows {
 
+  /**
+   * The link digest is a computation in the worker's memory, not a call to anything: it needs no
+   * configuration, only a bound, and retries under the SDK's default policy.
+   */
+  private static final LocalActivityOptions DIGEST_LINK =
+      LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(5)).build();
+
   private SignupWorkflows() {}
 
   /**
    * Registers {@link SignupWorkflow} on {@code worker}; its {@code SendEmail} calls run under
-   * {@code sendEmail}, its {@code SendWelcomeEmail} calls under {@code sendWelcomeEmail}.
+   * {@code sendEmail}, its {@code SendWelcomeEmail} calls under {@code sendWelcomeEmail}. The
+   * worker must also register an implementation of both activity interfaces, {@link
+   * dev.signups.activities.SendEmailActivityImpl}.
    */
   public static void register(
       Worker worker, ActivityOptions sendEmail, ActivityOptions sendWelcomeEmail) {
@@ -27,6 +39,7 @@ public final class SignupWorkflows {
                     sendEmail,
                     SendEmailActivity.WELCOME_TYPE,
                     sendWelcomeEmail))
+            .setLocalActivityOptions(Map.of(ConfirmationLinkActivity.TYPE, DIGEST_LINK))
             .build(),
         SignupWorkflowImpl.class);
   }
