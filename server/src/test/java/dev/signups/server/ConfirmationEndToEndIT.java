@@ -75,7 +75,6 @@ class ConfirmationEndToEndIT {
     String id = api.signUpAccepted("ada@example.com", "Ada");
     ReceivedMessage email = inbox.await("ada@example.com", 1).get(0);
     assertThat(Inbox.subject(email)).isEqualTo(Inbox.CONFIRMATION_SUBJECT);
-    api.awaitRecorded(id, email.messageId());
 
     HttpResponse<String> page = api.follow(Inbox.link(email));
 
@@ -162,7 +161,6 @@ class ConfirmationEndToEndIT {
         .extracting(Inbox::subject)
         .containsExactly(Inbox.CONFIRMATION_SUBJECT, Inbox.REMINDER_SUBJECT);
     assertThat(reminderAfter).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-    hurried.awaitRecorded(id, emails.get(1).messageId());
     URI reminder = Inbox.link(emails.get(1));
     assertThat(reminder).isNotEqualTo(Inbox.link(emails.get(0)));
     assertPage(hurried.follow(reminder), 200, "Your address is confirmed");
@@ -201,9 +199,7 @@ class ConfirmationEndToEndIT {
 
     assertThat(retried.statusCode()).isEqualTo(202);
     assertThat(retried.body()).isEqualTo(SignupApi.ACCEPTED);
-    ReceivedMessage email = inbox.await("bounced@example.com", 1).get(0);
-    api.awaitRecorded(id, email.messageId());
-    URI link = Inbox.link(email);
+    URI link = Inbox.link(inbox.await("bounced@example.com", 1).get(0));
     assertPage(api.follow(link), 200, "Your address is confirmed");
     api.awaitStatus(id, "CONFIRMED");
     api.awaitListed("CONFIRMED", id);

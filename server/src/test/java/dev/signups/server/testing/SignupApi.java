@@ -108,14 +108,6 @@ public final class SignupApi {
     return awaitView(id, view -> view.get("status").asText().equals(status));
   }
 
-  /**
-   * Waits until the signup has recorded the email with {@code messageId} as sent. It does so a
-   * moment after the mail server accepted the email, and the email's link works from then on.
-   */
-  public JsonNode awaitRecorded(String id, String messageId) throws Exception {
-    return awaitView(id, view -> view.get("messageId").asText().equals(messageId));
-  }
-
   /** Polls the signup until {@code condition} holds, for at most the patience given. */
   public JsonNode awaitView(String id, Predicate<JsonNode> condition) throws Exception {
     Instant deadline = Instant.now().plus(patience);
