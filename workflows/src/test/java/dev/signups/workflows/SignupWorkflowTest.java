@@ -169,6 +169,22 @@ class SignupWorkflowTest {
   }
 
   @Test
+  void shouldAcceptALinkFollowedBeforeTheActivityHasReturned() throws Exception {
+    CountDownLatch release = sender.holdAttempts();
+    SignupWorkflow workflow = start("signup-quick", ConfirmationPolicy.DEFAULT);
+    sender.awaitEmails(1);
+
+    workflow.confirm(sender.tokenOf(0));
+    SignupState whileSending = workflow.state();
+    release.countDown();
+    awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(whileSending.status()).isEqualTo(SignupStatus.SENDING);
+    assertThat(sender.subjects())
+        .containsExactly("Please confirm your email address", "Welcome aboard");
+  }
+
+  @Test
   void shouldSendOneReminderWithAFreshLinkThatConfirms() throws Exception {
     SignupWorkflow workflow = start("signup-reminded", ConfirmationPolicy.DEFAULT);
     awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
@@ -438,7 +454,10 @@ class SignupWorkflowTest {
       this.script = failureForAttempt;
     }
 
-    /** Makes every attempt wait, before it is recorded, until the returned latch opens. */
+    /**
+     * Makes every attempt wait, once the email is handed over (or refused), until the returned
+     * latch opens: the mail server has answered, the activity has not returned yet.
+     */
     CountDownLatch holdAttempts() {
       holding = true;
       return hold;
@@ -479,6 +498,12 @@ class SignupWorkflowTest {
 
     @Override
     public String send(OutgoingEmail email) throws EmailDeliveryException {
+      attemptTimes.add(env.currentTimeMillis());
+      int attempt = attemptTimes.size();
+      EmailFailure failure = script.apply(attempt);
+      if (failure == null) {
+        sent.add(email);
+      }
       if (holding) {
         try {
           hold.await();
@@ -487,16 +512,12 @@ class SignupWorkflowTest {
           throw new EmailDeliveryException(EmailFailure.TransientEmailFailure, "interrupted");
         }
       }
-      attemptTimes.add(env.currentTimeMillis());
-      int attempt = attemptTimes.size();
-      EmailFailure failure = script.apply(attempt);
       if (failure == EmailFailure.PermanentEmailFailure) {
         throw new EmailDeliveryException(failure, "550 5.1.1 attempt " + attempt + " failed");
       }
       if (failure != null) {
         throw new EmailDeliveryException(failure, "421 4.3.2 attempt " + attempt + " failed");
       }
-      sent.add(email);
       return "<" + email.messageKey() + "@test>";
     }
   }
