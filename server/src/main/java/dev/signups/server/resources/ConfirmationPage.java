@@ -25,6 +25,11 @@ enum ConfirmationPage {
       Response.Status.OK,
       "A new link is on its way",
       "Check your inbox for an email with a fresh confirmation link."),
+  NEWER_LINK(
+      Response.Status.OK,
+      "Check your inbox",
+      "A newer confirmation link was sent to this address. Please use the link in the latest"
+          + " email."),
   UNAVAILABLE(
       Response.Status.SERVICE_UNAVAILABLE,
       "Please try again in a minute",

@@ -49,7 +49,8 @@ public class ConfirmationResource {
 
   /**
    * Asks for a new link in place of the expired one whose token the form of the "expired" page
-   * posts: the signup starts again with the same address.
+   * posts: an expired signup starts again with the same address; one that started again already
+   * points to the newer link.
    */
   @POST
   @Path("renew")
@@ -63,12 +64,12 @@ public class ConfirmationResource {
         () -> {
           Optional<SignupStatus> status =
               signups.restart(claim.get().signupId(), SignupStatus.EXPIRED);
-          if (status.isEmpty()) {
-            return ConfirmationPage.INVALID.response(null);
-          }
-          return status.get() == SignupStatus.CONFIRMED
-              ? ConfirmationPage.ALREADY_CONFIRMED.response(null)
-              : ConfirmationPage.RENEWED.response(null);
+          return switch (status.orElse(SignupStatus.DELIVERY_FAILED)) {
+            case EXPIRED -> ConfirmationPage.RENEWED.response(null);
+            case CONFIRMED -> ConfirmationPage.ALREADY_CONFIRMED.response(null);
+            case SENDING, AWAITING_CONFIRMATION -> ConfirmationPage.NEWER_LINK.response(null);
+            case DELIVERY_FAILED, SENT -> ConfirmationPage.INVALID.response(null);
+          };
         });
   }
 

@@ -372,6 +372,8 @@ class SignupResourceTest {
     ReceivedMessage fresh = inbox.awaitLatest(address, Inbox.CONFIRMATION_SUBJECT);
     assertThat(Inbox.link(fresh)).isNotEqualTo(link);
     assertThat(executionsOf(id)).hasSize(2);
+    assertPage(renew(Inbox.token(link)), 200, "Check your inbox");
+    assertThat(executionsOf(id)).hasSize(2);
     assertThat(page(follow(Inbox.link(fresh)))).isEqualTo("Your address is confirmed");
     awaitStatus(id, SignupStatus.CONFIRMED);
     assertPage(renew(Inbox.token(link)), 200, "Already confirmed");
