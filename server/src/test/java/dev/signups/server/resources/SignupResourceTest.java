@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signups.activities.ConfirmationClaim;
+import dev.signups.activities.ConfirmationLinkActivity;
 import dev.signups.activities.ConfirmationTokens;
 import dev.signups.activities.EmailReceipt;
 import dev.signups.activities.EmailRequest;
@@ -978,13 +979,13 @@ class SignupResourceTest {
    * The real activity behind a gate: while the gate is closed an attempt at a confirmation email
    * waits before sending, which keeps its signup sending for as long as a test needs.
    */
-  static final class GatedSendEmail implements SendEmailActivity {
-    private final SendEmailActivity delegate;
+  static final class GatedSendEmail implements SendEmailActivity, ConfirmationLinkActivity {
+    private final SendEmailActivityImpl delegate;
     private final AtomicInteger attempts = new AtomicInteger();
     private final Semaphore started = new Semaphore(0);
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
-    GatedSendEmail(SendEmailActivity delegate) {
+    GatedSendEmail(SendEmailActivityImpl delegate) {
       this.delegate = delegate;
     }
 
@@ -1004,6 +1005,11 @@ class SignupResourceTest {
     @Override
     public EmailReceipt sendWelcome(EmailRequest request) {
       return delegate.sendWelcome(request);
+    }
+
+    @Override
+    public String digest(ConfirmationClaim link) {
+      return delegate.digest(link);
     }
 
     void reset() {
