@@ -38,6 +38,15 @@ public final class SignupApi {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Signs up, failing unless the signup was accepted (202). */
+  public void signUpAccepted(String email, String name) throws IOException, InterruptedException {
+    HttpResponse<String> response = signUp(email, name);
+    if (response.statusCode() != 202) {
+      throw new AssertionError(
+          email + ": expected 202, got " + response.statusCode() + response.body());
+    }
+  }
+
   /** Signs up and returns the id of the accepted signup. */
   public String idOf(HttpResponse<String> accepted) throws IOException {
     if (accepted.statusCode() != 202) {
