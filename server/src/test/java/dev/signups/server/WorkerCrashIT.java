@@ -37,14 +37,6 @@ class WorkerCrashIT {
   /** How long the SMTP server takes to accept each message: the window to stop the worker in. */
   private static final Duration SEND_TIME = Duration.ofSeconds(3);
 
-  /** A lost attempt is retried after startToCloseTimeout plus the first backoff (2s). */
-  private static final Map<String, String> FAST_RETRY =
-      Map.of(
-          "sendEmail.startToCloseTimeout", "5s",
-          "smtp.connectTimeout", "2s",
-          "smtp.readTimeout", "4s",
-          "smtp.writeTimeout", "4s");
-
   @RegisterExtension static final RealServers servers = new RealServers();
 
   private FaultySmtpServer smtp;
@@ -133,7 +125,7 @@ class WorkerCrashIT {
   }
 
   private AppProcess start(String roles) throws Exception {
-    Map<String, String> overrides = new HashMap<>(FAST_RETRY);
+    Map<String, String> overrides = new HashMap<>(AppProcess.FAST_RETRY);
     overrides.put("roles", roles);
     return servers.startApp(overrides);
   }

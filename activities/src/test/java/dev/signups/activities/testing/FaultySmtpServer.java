@@ -6,9 +6,13 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,9 +32,11 @@ import org.subethamail.smtp.server.SessionHandler;
  *
  * <p>It listens on {@value #HOST} on a port chosen by the operating system and starts out accepting
  * every message. The fault methods change how <em>later</em> commands are answered and may be
- * called while clients are connected; {@link #reset()} returns to accepting everything. Every
- * message the server takes in is recorded, exactly as the client sent it, and can be read with
- * {@link #received()} or waited for with {@link #awaitMessages(int, Duration)}. All methods are
+ * called while clients are connected; {@link #reset()} returns to accepting everything, on the same
+ * port even after {@link #refuseConnections()}. Every message the server takes in is recorded,
+ * exactly as the client sent it and with the time it arrived, and can be read with {@link
+ * #received()} or waited for with {@link #awaitMessages(int, Duration)}; the time of every {@code
+ * RCPT TO}, accepted or not, is recorded too ({@link #recipientAttempts(String)}). All methods are
  * thread-safe.
  *
  * <pre>{@code
@@ -49,11 +55,25 @@ public final class FaultySmtpServer implements AutoCloseable {
 
   private static final int UNLIMITED = -1;
 
+  /** Connections the system queues for the server: one per worker slot of a few workers. */
+  private static final int BACKLOG = 1000;
+
   private final Object lock = new Object();
-  private final SMTPServer server;
+
+  /** Guards starting and stopping the listener; never taken while holding lock. */
+  private final Object listener = new Object();
+
+  private final int port;
+
+  // Guarded by listener.
+  private SMTPServer server;
+
+  /** Holds the port while connections are refused: bound, not listening. */
+  private Socket placeholder;
 
   // Everything below is guarded by lock.
   private final List<ReceivedMessage> received = new ArrayList<>();
+  private final Map<String, List<Instant>> recipientAttempts = new HashMap<>();
   private final Map<String, Reply> recipientReplies = new HashMap<>();
   private Reply everyRecipientReply;
   private Reply greetingReply;
@@ -62,25 +82,18 @@ public final class FaultySmtpServer implements AutoCloseable {
   private Duration dataDelay = Duration.ZERO;
   private boolean dropAfterData;
   private boolean silent;
+  private boolean refusing;
   private boolean closed;
   private int connections;
 
   private FaultySmtpServer() {
-    server =
-        SMTPServer.port(0)
-            .bindAddress(loopback())
-            .hostName("faulty-smtp.test")
-            .insertReceivedHeaders(false)
-            .sessionHandler(new GreetingHandler())
-            .messageHandlerFactory(Transaction::new)
-            .build();
+    server = listenOn(0);
+    port = server.getPortAllocated();
   }
 
   /** Starts a server that accepts every message until a fault is scripted. */
   public static FaultySmtpServer start() {
-    FaultySmtpServer smtp = new FaultySmtpServer();
-    smtp.server.start();
-    return smtp;
+    return new FaultySmtpServer();
   }
 
   /** The host to connect to, {@value #HOST}. */
@@ -88,14 +101,25 @@ public final class FaultySmtpServer implements AutoCloseable {
     return HOST;
   }
 
-  /** The port the operating system gave the server. */
+  /** The port the operating system gave the server, the same for its whole life. */
   public int port() {
-    return server.getPortAllocated();
+    return port;
   }
 
-  /** Clears every scripted fault, so that the server accepts everything again. */
+  /**
+   * Clears every scripted fault, so that the server accepts everything again, listening again on
+   * {@link #port()} if it was refusing connections.
+   */
   public void reset() {
+    synchronized (listener) {
+      if (placeholder != null) {
+        server = listenOn(port);
+        closeQuietly(placeholder);
+        placeholder = null;
+      }
+    }
     synchronized (lock) {
+      refusing = false;
       recipientReplies.clear();
       everyRecipientReply = null;
       greetingReply = null;
@@ -117,6 +141,19 @@ public final class FaultySmtpServer implements AutoCloseable {
     synchronized (lock) {
       greetingReply = reply;
     }
+  }
+
+  /**
+   * Stops listening, so that connecting to {@link #port()} is refused, until {@link #reset()}.
+   * Connections already open are closed. The port stays bound meanwhile, without listening, so that
+   * the system hands it to no other socket, not even as the local port of an outgoing connection.
+   */
+  public void refuseConnections() {
+    synchronized (lock) {
+      refusing = true;
+      lock.notifyAll();
+    }
+    stopListening();
   }
 
   /**
@@ -209,6 +246,17 @@ public final class FaultySmtpServer implements AutoCloseable {
   }
 
   /**
+   * The times at which a client named {@code address} (case-insensitive) in {@code RCPT TO}, oldest
+   * first, whatever the reply: one per attempt to send to it that got that far.
+   */
+  public List<Instant> recipientAttempts(String address) {
+    synchronized (lock) {
+      return List.copyOf(
+          recipientAttempts.getOrDefault(address.toLowerCase(Locale.ROOT), List.of()));
+    }
+  }
+
+  /**
    * Waits until at least {@code count} messages have been received.
    *
    * @return the messages received, oldest first
@@ -242,7 +290,63 @@ public final class FaultySmtpServer implements AutoCloseable {
       closed = true;
       lock.notifyAll();
     }
-    server.stop();
+    stopListening();
+    synchronized (listener) {
+      closeQuietly(placeholder);
+    }
+  }
+
+  private void stopListening() {
+    synchronized (listener) {
+      if (placeholder == null) {
+        server.stop();
+        placeholder = reserve(port);
+      }
+    }
+  }
+
+  private SMTPServer listenOn(int port) {
+    SMTPServer smtp =
+        SMTPServer.port(port)
+            .bindAddress(loopback())
+            .backlog(BACKLOG)
+            .hostName("faulty-smtp.test")
+            .insertReceivedHeaders(false)
+            .sessionHandler(new GreetingHandler())
+            .messageHandlerFactory(Transaction::new)
+            .build();
+    smtp.start();
+    return smtp;
+  }
+
+  /**
+   * Binds a socket to {@code port} without listening: connections to the port are refused, and the
+   * system picks it for no other socket. With address reuse on both, the next listener can bind to
+   * the port while it is held.
+   */
+  private static Socket reserve(int port) {
+    Socket socket = new Socket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(loopback(), port));
+      return socket;
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw new UncheckedIOException("cannot hold port " + port, e);
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Nothing was sent through it.
+    }
+  }
+
+  /** Whether a held connection should be let go; the caller holds lock. */
+  private boolean releasing() {
+    return closed || refusing;
   }
 
   private void waitAtMost(long nanos) throws InterruptedException {
@@ -254,7 +358,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     long deadline = System.nanoTime() + delay.toNanos();
     synchronized (lock) {
       try {
-        for (long left = delay.toNanos(); left > 0 && !closed; ) {
+        for (long left = delay.toNanos(); left > 0 && !releasing(); ) {
           waitAtMost(left);
           left = deadline - System.nanoTime();
         }
@@ -279,9 +383,10 @@ public final class FaultySmtpServer implements AutoCloseable {
    * @param recipients the envelope recipients from {@code RCPT TO}
    * @param messageId the Message-ID header, angle brackets included, or null when there is none
    * @param raw the message as the client sent it, with CRLF line endings
+   * @param receivedAt when the server took the message in, after any {@link #delayData} delay
    */
   public record ReceivedMessage(
-      String sender, List<String> recipients, String messageId, byte[] raw) {
+      String sender, List<String> recipients, String messageId, byte[] raw, Instant receivedAt) {
 
     public ReceivedMessage {
       recipients = List.copyOf(recipients);
@@ -314,7 +419,8 @@ public final class FaultySmtpServer implements AutoCloseable {
 
     private static ReceivedMessage of(String sender, List<String> recipients, byte[] raw) {
       try {
-        return new ReceivedMessage(sender, recipients, parse(raw).getMessageID(), raw);
+        return new ReceivedMessage(
+            sender, recipients, parse(raw).getMessageID(), raw, Instant.now());
       } catch (MessagingException e) {
         throw new IllegalStateException("received a message with an unreadable Message-ID", e);
       }
@@ -342,7 +448,7 @@ public final class FaultySmtpServer implements AutoCloseable {
       synchronized (lock) {
         connections++;
         try {
-          while (silent && !closed) {
+          while (silent && !releasing()) {
             lock.wait();
           }
         } catch (InterruptedException e) {
@@ -385,6 +491,9 @@ public final class FaultySmtpServer implements AutoCloseable {
     @Override
     public void recipient(String recipient) throws RejectException {
       synchronized (lock) {
+        recipientAttempts
+            .computeIfAbsent(recipient.toLowerCase(Locale.ROOT), r -> new ArrayList<>())
+            .add(Instant.now());
         Reply reply = recipientReplies.get(recipient.toLowerCase(Locale.ROOT));
         if (reply == null) {
           reply = everyRecipientReply;

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.signups.activities.EmailDeliveryException;
+import dev.signups.activities.EmailFailure;
 import dev.signups.activities.EmailSender;
 import dev.signups.activities.OutgoingEmail;
 import dev.signups.activities.Recipient;
 import dev.signups.activities.SmtpEmailSender;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +86,44 @@ class FaultySmtpServerTest {
 
     assertThat(sender.send(EMAIL)).isEqualTo("<k@signups.example>");
     assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void shouldRefuseConnectionsUntilResetThenListenOnTheSamePort() throws Exception {
+    int port = smtp.port();
+
+    smtp.refuseConnections();
+
+    assertThatThrownBy(() -> new Socket(smtp.host(), port).close())
+        .isInstanceOf(ConnectException.class);
+    assertThat(catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL)))
+        .extracting(EmailDeliveryException::failure)
+        .isEqualTo(EmailFailure.TransientEmailFailure);
+
+    smtp.reset();
+
+    assertThat(smtp.port()).isEqualTo(port);
+    assertThat(sender.send(EMAIL)).isEqualTo("<k@signups.example>");
+    assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+  }
+
+  @Test
+  void shouldRecordTheTimeOfEveryAttemptToSendToARecipient() throws Exception {
+    Instant start = Instant.now();
+    smtp.rejectAllRecipients(421, "4.3.2 Service not available, closing channel");
+    catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
+    catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
+    smtp.reset();
+    sender.send(EMAIL);
+    Instant end = Instant.now();
+
+    List<Instant> attempts = smtp.recipientAttempts("ADA@example.com");
+    assertThat(attempts).hasSize(3).isSorted().allSatisfy(t -> assertThat(t).isBetween(start, end));
+    assertThat(smtp.received())
+        .singleElement()
+        .satisfies(m -> assertThat(m.receivedAt()).isBetween(attempts.get(2), end));
+    assertThat(smtp.recipientAttempts("grace@example.com")).isEmpty();
   }
 
   @Test

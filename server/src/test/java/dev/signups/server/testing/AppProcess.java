@@ -16,10 +16,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The application as its own process, started from the shaded jar the build made ({@code app.jar}
- * system property) with the shipped {@code config.yml}, on free ports, so a test can kill it.
+ * The application as its own process, started from a build's shaded jar with the {@code config.yml}
+ * it ships with, on free ports, so a test can kill it.
  */
 public final class AppProcess implements AutoCloseable {
+
+  /**
+   * Overrides under which an attempt lost with its worker is retried soon: after a 5 s {@code
+   * startToCloseTimeout} plus the backoff, with SMTP timeouts to match.
+   */
+  public static final Map<String, String> FAST_RETRY =
+      Map.of(
+          "sendEmail.startToCloseTimeout", "5s",
+          "smtp.connectTimeout", "2s",
+          "smtp.readTimeout", "4s",
+          "smtp.writeTimeout", "4s");
 
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -36,19 +47,20 @@ public final class AppProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the application with {@code environment} added to its environment and each {@code
+   * Starts {@code build} with {@code environment} added to its environment and each {@code
    * overrides} entry passed as a {@code -Ddw.} configuration override, and returns once its health
    * check answers. Its confirmation links point to its own API port; {@code environment} must hold
    * its {@code SIGNUP_ID_SECRET}.
    */
-  public static AppProcess start(Map<String, String> environment, Map<String, String> overrides)
+  public static AppProcess start(
+      AppBuild build, Map<String, String> environment, Map<String, String> overrides)
       throws IOException, InterruptedException {
     int apiPort = Ports.free();
     int adminPort = Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
-    command.addAll(List.of("-jar", System.getProperty("app.jar"), "server", "config.yml"));
+    command.addAll(List.of("-jar", build.jar().toString(), "server", build.config().toString()));
     Path log = Files.createTempFile("signups-app-", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

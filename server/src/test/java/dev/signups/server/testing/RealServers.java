@@ -31,11 +31,17 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
   }
 
   /**
-   * Starts the application as its own process, wired to these servers, with {@code overrides}
-   * applied to its configuration.
+   * Starts the application under test as its own process, wired to these servers, with {@code
+   * overrides} applied to its configuration.
    */
   public AppProcess startApp(Map<String, String> overrides) throws Exception {
+    return startApp(AppBuild.current(), overrides);
+  }
+
+  /** Starts {@code build} of the application as {@link #startApp(Map)} starts the current one. */
+  public AppProcess startApp(AppBuild build, Map<String, String> overrides) throws Exception {
     return AppProcess.start(
+        build,
         Map.of(
             "TEMPORAL_ADDRESS", temporal.target(),
             "SMTP_HOST", smtp.host(),
