@@ -42,11 +42,13 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   private final SendEmailActivity email = Workflow.newActivityStub(SendEmailActivity.class);
   private final ConfirmationLinkActivity links =
       Workflow.newLocalActivityStub(ConfirmationLinkActivity.class);
+
+  /** The digest of every link sent, in order: link n is the n-th. */
   private final List<byte[]> linkDigests = new ArrayList<>();
+
   private SignupState state = SignupState.sending(now());
   private boolean publishesState;
   private boolean confirmed;
-  private int linksSent;
   private Instant lastEmailAt;
   private Instant lastRequestedAt;
 
@@ -141,8 +143,8 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
    * link was followed all the same; a later one (a reminder or a resend) only records its error.
    */
   private boolean sendLink(EmailKind kind, Recipient recipient) {
-    boolean first = linksSent == 0;
-    int sequence = ++linksSent;
+    boolean first = linkDigests.isEmpty();
+    int sequence = linkDigests.size() + 1;
     ConfirmationClaim link =
         new ConfirmationClaim(Workflow.getInfo().getWorkflowId(), state.expiresAt(), sequence);
     linkDigests.add(links.digest(link).getBytes(StandardCharsets.US_ASCII));
