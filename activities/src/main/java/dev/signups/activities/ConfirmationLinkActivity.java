@@ -15,9 +15,8 @@ public interface ConfirmationLinkActivity {
   String TYPE = "DigestConfirmationLink";
 
   /**
-   * Returns the {@link ConfirmationTokens#digest} of the token for {@code link}: the token the
-   * {@link SendEmailActivity} will put in the email, which only the digest, never the token, leaves
-   * the worker.
+   * Returns the {@link LinkDigest} of the token for {@code link}: the token the {@link
+   * SendEmailActivity} will put in the email. Only the digest, never the token, leaves the worker.
    */
   @ActivityMethod(name = TYPE)
   String digest(ConfirmationClaim link);

@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import dev.signups.activities.SendEmailActivityImpl;
-import dev.signups.activities.SmtpEmailSender;
+import dev.signups.activities.SendEmailActivity;
+import dev.signups.activities.links.ConfirmationLinks;
+import dev.signups.activities.mail.SendEmailActivityImpl;
+import dev.signups.activities.mail.SmtpEmailSender;
 import dev.signups.server.SignupConfiguration.Role;
 import dev.signups.server.cli.ConfigErrors;
 import dev.signups.server.cli.SignupIdCommand;
 import dev.signups.server.confirm.ConfirmationFactory;
+import dev.signups.server.core.SignupCommands;
 import dev.signups.server.core.SignupIds;
+import dev.signups.server.core.SignupReads;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
 import dev.signups.server.resources.BodySizeLimitFilter;
@@ -22,7 +26,6 @@ import dev.signups.server.resources.SignupResource;
 import dev.signups.server.resources.TemporalUnavailableMapper;
 import dev.signups.server.tasks.SignupIdTask;
 import dev.signups.server.temporal.SearchAttributesCheck;
-import dev.signups.server.temporal.Signups;
 import dev.signups.server.temporal.TemporalFactory;
 import dev.signups.server.temporal.WorkerLifecycle;
 import dev.signups.workflows.SignupWorkflows;
@@ -34,10 +37,13 @@ import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jersey.setup.JerseyEnvironment;
+import io.dropwizard.util.DataSize;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
+import java.util.Map;
 import net.sourceforge.argparse4j.inf.Namespace;
 
 /** The signup service: the HTTP API, and a Temporal worker that runs the signup workflows. */
@@ -114,6 +120,23 @@ public class SignupApplication extends Application<SignupConfiguration> {
     }
   }
 
+  /**
+   * Registers the HTTP API on {@code jersey}: the resources, the body size limit and the error
+   * mappers. {@link #run} calls it with collaborators built from the configuration; tests call it
+   * with their own.
+   */
+  public static void registerApi(
+      JerseyEnvironment jersey,
+      SignupCommands commands,
+      SignupReads reads,
+      DataSize maxRequestBodySize) {
+    jersey.register(new SignupResource(commands, reads));
+    jersey.register(new ConfirmationResource(commands));
+    jersey.register(new BodySizeLimitFilter(maxRequestBodySize.toBytes()));
+    jersey.register(new JsonErrorMapper());
+    jersey.register(new TemporalUnavailableMapper());
+  }
+
   /** Polls the task queue: runs signup workflows and sends their email. */
   private static void runWorker(SignupConfiguration config, Environment environment) {
     TemporalFactory temporal = config.getTemporal();
@@ -122,10 +145,14 @@ public class SignupApplication extends Application<SignupConfiguration> {
     WorkerFactory workers = WorkerFactory.newInstance(client);
     Worker worker = workers.newWorker(temporal.getTaskQueue());
     SignupWorkflows.register(
-        worker, config.getSendEmail().build(), config.getSendWelcomeEmail().build());
-    ConfirmationFactory confirmation = config.getConfirmation();
-    worker.registerActivitiesImplementations(
-        new SendEmailActivityImpl(sender, confirmation.tokens(), confirmation.getPublicBaseUrl()));
+        worker,
+        Map.of(
+            SendEmailActivity.TYPE,
+            config.getSendEmail().build(),
+            SendEmailActivity.WELCOME_TYPE,
+            config.getSendWelcomeEmail().build()));
+    ConfirmationLinks links = config.getConfirmation().links();
+    worker.registerActivitiesImplementations(new SendEmailActivityImpl(sender, links), links);
     environment
         .lifecycle()
         .manage(
@@ -138,7 +165,9 @@ public class SignupApplication extends Application<SignupConfiguration> {
         .register(
             "smtp",
             new SmtpHealthCheck(
-                sender, config.getSmtp().getHealthCheckCacheFor(), Clock.systemUTC()));
+                sender,
+                config.getSmtp().getHealthCheckCacheFor().toJavaDuration(),
+                Clock.systemUTC()));
   }
 
   /** Serves the HTTP API, which starts and reads signups through {@code client}. */
@@ -146,21 +175,17 @@ public class SignupApplication extends Application<SignupConfiguration> {
       SignupConfiguration config, Environment environment, WorkflowClient client) {
     SignupIds ids = new SignupIds(config.getSignupIdSecret());
     ConfirmationFactory confirmation = config.getConfirmation();
-    Signups signups =
-        new Signups(
+    SignupReads reads = new SignupReads(client);
+    SignupCommands commands =
+        new SignupCommands(
             client,
+            reads,
             ids,
             config.getTemporal().getTaskQueue(),
             confirmation.policy(),
             confirmation.tokens(),
             Clock.systemUTC());
     environment.admin().addTask(new SignupIdTask(ids));
-    environment.jersey().register(new SignupResource(signups));
-    environment.jersey().register(new ConfirmationResource(signups));
-    environment
-        .jersey()
-        .register(new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
-    environment.jersey().register(new JsonErrorMapper());
-    environment.jersey().register(new TemporalUnavailableMapper());
+    registerApi(environment.jersey(), commands, reads, config.getMaxRequestBodySize());
   }
 }

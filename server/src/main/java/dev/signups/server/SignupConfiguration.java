@@ -3,26 +3,26 @@ package dev.signups.server;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.signups.server.confirm.ConfirmationFactory;
 import dev.signups.server.mail.SmtpFactory;
+import dev.signups.server.temporal.ActivityOptionsFactory;
 import dev.signups.server.temporal.TemporalFactory;
-import dev.signups.workflows.options.ActivityOptionsFactory;
-import dev.signups.workflows.options.ConfigDuration;
-import dev.signups.workflows.options.CrossChecked;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.util.DataSize;
+import io.dropwizard.util.DataSizeUnit;
+import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MinDataSize;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /** The application's configuration; {@code server/config.yml} documents every key. */
-@CrossChecked
-public class SignupConfiguration extends Configuration implements CrossChecked.Checkable {
+@SelfValidating
+public class SignupConfiguration extends Configuration {
 
   static final int MIN_SECRET_LENGTH = 32;
 
@@ -67,7 +67,7 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
   /** The largest request body the API reads. Default 16KiB. */
   @NotNull
   @MinDataSize(1)
-  @MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.MEBIBYTES)
+  @MaxDataSize(value = 1, unit = DataSizeUnit.MEBIBYTES)
   @JsonProperty
   private DataSize maxRequestBodySize = DataSize.kibibytes(16);
 
@@ -103,11 +103,9 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
     return maxRequestBodySize;
   }
 
-  @Override
-  public Map<String, String> crossFieldViolations() {
-    Map<String, String> violations = new LinkedHashMap<>();
-    boolean api = roles != null && roles.contains(Role.API);
-    if (api) {
+  @SelfValidation
+  public void validateSecrets(ViolationCollector violations) {
+    if (roles != null && roles.contains(Role.API)) {
       checkSecret(violations, "signupIdSecret", signupIdSecret, "SIGNUP_ID_SECRET");
     }
     if (confirmation != null) {
@@ -117,24 +115,27 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
           confirmation.getTokenSecret(),
           "CONFIRMATION_TOKEN_SECRET");
     }
+  }
+
+  /** Every SMTP timeout must end before the attempt that waits on it times out. */
+  @SelfValidation
+  public void validateAttemptsOutlastSmtp(ViolationCollector violations) {
     if (smtp != null) {
       checkAttemptOutlastsSmtp(violations, "sendEmail", sendEmail);
       checkAttemptOutlastsSmtp(violations, "sendWelcomeEmail", sendWelcomeEmail);
     }
-    return violations;
   }
 
   private static void checkSecret(
-      Map<String, String> violations, String key, String secret, String variable) {
+      ViolationCollector violations, String key, String secret, String variable) {
     if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-      violations.put(
+      violations.addViolation(
           key, "must be at least " + MIN_SECRET_LENGTH + " characters (set " + variable + ")");
     }
   }
 
-  /** Every SMTP timeout must end before the attempt that waits on it times out. */
   private void checkAttemptOutlastsSmtp(
-      Map<String, String> violations, String key, ActivityOptionsFactory activity) {
+      ViolationCollector violations, String key, ActivityOptionsFactory activity) {
     if (activity == null || activity.getStartToCloseTimeout() == null) {
       return;
     }
@@ -143,13 +144,9 @@ public class SignupConfiguration extends Configuration implements CrossChecked.C
         .forEach(
             (timeout, value) -> {
               if (value != null && value.compareTo(attempt) >= 0) {
-                violations.putIfAbsent(
+                violations.addViolation(
                     "smtp." + timeout,
-                    "must be shorter than "
-                        + key
-                        + ".startToCloseTimeout ("
-                        + ConfigDuration.format(attempt)
-                        + ")");
+                    "must be shorter than " + key + ".startToCloseTimeout (" + attempt + ")");
               }
             });
   }

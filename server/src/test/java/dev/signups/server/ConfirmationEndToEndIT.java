@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signups.activities.ConfirmationClaim;
-import dev.signups.activities.ConfirmationTokens;
+import dev.signups.activities.links.ConfirmationTokens;
 import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.server.testing.AppProcess;

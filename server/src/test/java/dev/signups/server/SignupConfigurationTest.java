@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.signups.server.confirm.ConfirmationFactory;
+import dev.signups.server.temporal.ActivityOptionsFactory;
 import dev.signups.workflows.ConfirmationPolicy;
-import dev.signups.workflows.options.ActivityOptionsFactory;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.cli.Cli;
@@ -156,7 +156,8 @@ class SignupConfigurationTest {
             "24h"),
         invalid("sendEmail.retry.initialInterval", "sendEmail.retry.initialInterval", "-1s"),
         invalid("sendEmail.retry.initialInterval", "sendEmail.retry.initialInterval", "0s"),
-        invalid("sendEmail.retry.initialInterval", "sendEmail.retry.initialInterval", "2 seconds"),
+        invalid(
+            "sendEmail.retry.initialInterval", "sendEmail.retry.initialInterval", "2 fortnights"),
         invalid("sendEmail.startToCloseTimeout", "sendEmail.startToCloseTimeout", "-1s"),
         invalid("sendEmail.startToCloseTimeout", "sendEmail.startToCloseTimeout", "0s"),
         invalid("sendEmail.scheduleToCloseTimeout", "sendEmail.scheduleToCloseTimeout", "0s"),
@@ -231,7 +232,8 @@ class SignupConfigurationTest {
     SignupConfiguration config =
         load(overrides("smtp.readTimeout", "29s", "sendEmail.startToCloseTimeout", "30s"));
 
-    assertThat(config.getSmtp().timeouts()).containsEntry("readTimeout", Duration.ofSeconds(29));
+    assertThat(config.getSmtp().timeouts())
+        .containsEntry("readTimeout", io.dropwizard.util.Duration.seconds(29));
   }
 
   @Test
@@ -239,7 +241,7 @@ class SignupConfigurationTest {
     assertThatThrownBy(() -> load(overrides("sendWelcomeEmail.startToCloseTimeout", "10s")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(
-            "smtp.readTimeout must be shorter than sendWelcomeEmail.startToCloseTimeout (10s)");
+            "smtp.readTimeout must be shorter than sendWelcomeEmail.startToCloseTimeout (10 seconds)");
   }
 
   @Test

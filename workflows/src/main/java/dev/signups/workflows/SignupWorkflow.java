@@ -20,12 +20,15 @@ import io.temporal.workflow.WorkflowMethod;
 @WorkflowInterface
 public interface SignupWorkflow {
 
+  /** The workflow type name, as visibility queries and the Web UI know it. */
+  String TYPE = "SignupWorkflow";
+
   /**
    * Runs the signup. Returns its final state: {@link SignupStatus#EXPIRED}, or {@link
    * SignupStatus#DELIVERY_FAILED} with the reason once the mail server rejected the confirmation
    * email or the retry policy ran out. A confirmed signup never returns: it continues as new.
    */
-  @WorkflowMethod(name = "SignupWorkflow")
+  @WorkflowMethod(name = TYPE)
   SignupState signUp(Signup signup);
 
   /**

@@ -2,10 +2,10 @@ package dev.signups.workflows;
 
 import dev.signups.activities.ConfirmationClaim;
 import dev.signups.activities.ConfirmationLinkActivity;
-import dev.signups.activities.ConfirmationTokens;
 import dev.signups.activities.EmailKind;
 import dev.signups.activities.EmailReceipt;
 import dev.signups.activities.EmailRequest;
+import dev.signups.activities.LinkDigest;
 import dev.signups.activities.Recipient;
 import dev.signups.activities.SendEmailActivity;
 import io.temporal.failure.ActivityFailure;
@@ -111,8 +111,7 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
     if (confirmed) {
       throw ConfirmationRejection.AlreadyConfirmed.failure("the signup is already confirmed");
     }
-    byte[] digest =
-        ConfirmationTokens.digest(token == null ? "" : token).getBytes(StandardCharsets.US_ASCII);
+    byte[] digest = LinkDigest.of(token == null ? "" : token).getBytes(StandardCharsets.US_ASCII);
     if (linkDigests.stream().noneMatch(sent -> MessageDigest.isEqual(sent, digest))) {
       throw ConfirmationRejection.UnknownToken.failure("the signup sent no such link");
     }

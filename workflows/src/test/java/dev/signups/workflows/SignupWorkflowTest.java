@@ -3,12 +3,13 @@ package dev.signups.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.signups.activities.ConfirmationTokens;
-import dev.signups.activities.EmailDeliveryException;
 import dev.signups.activities.EmailFailure;
-import dev.signups.activities.EmailSender;
-import dev.signups.activities.OutgoingEmail;
-import dev.signups.activities.SendEmailActivityImpl;
+import dev.signups.activities.links.ConfirmationLinks;
+import dev.signups.activities.links.ConfirmationTokens;
+import dev.signups.activities.mail.EmailDeliveryException;
+import dev.signups.activities.mail.EmailSender;
+import dev.signups.activities.mail.OutgoingEmail;
+import dev.signups.activities.mail.SendEmailActivityImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.enums.v1.EventType;
@@ -23,7 +24,6 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,16 +53,16 @@ class SignupWorkflowTest {
   private ActivityOptions policy;
 
   @BeforeEach
-  void startEnvironment() throws IOException {
-    policy = PolicyFixture.sendEmail();
+  void startEnvironment() {
+    policy = PolicyFixture.SEND_EMAIL;
     env = TestWorkflowEnvironment.newInstance();
     SignupSearchAttributes.TYPES.forEach(env::registerSearchAttribute);
     sender = new ScriptedSender(env);
     Worker worker = env.newWorker(TASK_QUEUE);
     PolicyFixture.register(worker);
-    worker.registerActivitiesImplementations(
-        new SendEmailActivityImpl(
-            sender, new ConfirmationTokens(TOKEN_SECRET), "https://signups.example"));
+    ConfirmationLinks links =
+        new ConfirmationLinks(new ConfirmationTokens(TOKEN_SECRET), "https://signups.example");
+    worker.registerActivitiesImplementations(new SendEmailActivityImpl(sender, links), links);
     env.start();
   }
 
@@ -345,8 +345,8 @@ class SignupWorkflowTest {
             .map(HistoryEvent::getActivityTaskScheduledEventAttributes)
             .toList();
     assertThat(scheduled).hasSize(2);
-    assertScheduledWith(scheduled.get(0), "SendEmail", PolicyFixture.sendEmail());
-    assertScheduledWith(scheduled.get(1), "SendWelcomeEmail", PolicyFixture.sendWelcomeEmail());
+    assertScheduledWith(scheduled.get(0), "SendEmail", PolicyFixture.SEND_EMAIL);
+    assertScheduledWith(scheduled.get(1), "SendWelcomeEmail", PolicyFixture.SEND_WELCOME_EMAIL);
   }
 
   private static void assertScheduledWith(

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.signups.activities.EmailDeliveryException;
 import dev.signups.activities.EmailFailure;
-import dev.signups.activities.EmailSender;
-import dev.signups.activities.OutgoingEmail;
 import dev.signups.activities.Recipient;
-import dev.signups.activities.SmtpEmailSender;
+import dev.signups.activities.mail.EmailDeliveryException;
+import dev.signups.activities.mail.EmailSender;
+import dev.signups.activities.mail.OutgoingEmail;
+import dev.signups.activities.mail.SmtpEmailSender;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.signups.activities.testing;
 
-import dev.signups.activities.SmtpSettings;
+import dev.signups.activities.mail.SmtpSettings;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;

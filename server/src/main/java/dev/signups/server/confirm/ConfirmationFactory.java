@@ -1,24 +1,24 @@
 package dev.signups.server.confirm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import dev.signups.activities.ConfirmationTokens;
+import dev.signups.activities.links.ConfirmationLinks;
+import dev.signups.activities.links.ConfirmationTokens;
 import dev.signups.workflows.ConfirmationPolicy;
-import dev.signups.workflows.options.ConfigDuration;
-import dev.signups.workflows.options.CrossChecked;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The double opt-in: where confirmation links point, how long they work, when the reminder goes
  * out, and the key that signs them.
  */
-@CrossChecked
-public class ConfirmationFactory implements CrossChecked.Checkable {
+@SelfValidating
+public class ConfirmationFactory {
 
   /**
    * Where people reach the API, such as {@code https://signups.example.com}: links point to {@code
@@ -29,27 +29,21 @@ public class ConfirmationFactory implements CrossChecked.Checkable {
 
   /** How long the links work, counted from the signup's start. Default 48h; greater than zero. */
   @NotNull
+  @MinDuration(value = 0, inclusive = false)
   @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration window = ConfirmationPolicy.DEFAULT.window();
+  private Duration window = Duration.hours(48);
 
   /**
    * When one reminder with a fresh link goes out, counted from the signup's start. Default 24h;
-   * {@code 0} sends none, as does a value not shorter than {@code window}.
+   * {@code 0s} sends none, as does a value not shorter than {@code window}.
    */
-  @NotNull
-  @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration remindAfter = ConfirmationPolicy.DEFAULT.remindAfter();
+  @NotNull @JsonProperty private Duration remindAfter = Duration.hours(24);
 
   /**
    * Signing up again while a signup awaits confirmation sends a fresh link only when the last email
-   * went out at least this long before. Default 5m; {@code 0} resends every time.
+   * went out at least this long before. Default 5m; {@code 0s} resends every time.
    */
-  @NotNull
-  @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration resendCooldown = ConfirmationPolicy.DEFAULT.resendCooldown();
+  @NotNull @JsonProperty private Duration resendCooldown = Duration.minutes(5);
 
   /**
    * The HMAC key that signs the links; at least 32 characters, from the environment, required by
@@ -65,7 +59,8 @@ public class ConfirmationFactory implements CrossChecked.Checkable {
 
   /** The policy new signups start with. */
   public ConfirmationPolicy policy() {
-    return new ConfirmationPolicy(window, remindAfter, resendCooldown);
+    return new ConfirmationPolicy(
+        window.toJavaDuration(), remindAfter.toJavaDuration(), resendCooldown.toJavaDuration());
   }
 
   public String getTokenSecret() {
@@ -76,19 +71,19 @@ public class ConfirmationFactory implements CrossChecked.Checkable {
     return new ConfirmationTokens(tokenSecret);
   }
 
-  @Override
-  public Map<String, String> crossFieldViolations() {
-    Map<String, String> violations = new LinkedHashMap<>();
+  /** The links the emails carry: signed with {@code tokenSecret}, under {@code publicBaseUrl}. */
+  public ConfirmationLinks links() {
+    return new ConfirmationLinks(tokens(), getPublicBaseUrl());
+  }
+
+  @SelfValidation
+  public void validatePublicBaseUrl(ViolationCollector violations) {
     if (publicBaseUrl != null && !isBaseUrl(publicBaseUrl)) {
-      violations.put(
+      violations.addViolation(
           "publicBaseUrl",
           "must be an http or https URL with a host and no query, such as "
               + "https://signups.example.com");
     }
-    if (window != null && window.isZero()) {
-      violations.put("window", "must be greater than zero");
-    }
-    return violations;
   }
 
   private static boolean isBaseUrl(String url) {

@@ -1,6 +1,6 @@
 package dev.signups.server.core;
 
-import dev.signups.activities.HmacSha256;
+import dev.signups.activities.links.HmacSha256;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,8 +1,8 @@
 package dev.signups.server.health;
 
 import com.codahale.metrics.health.HealthCheck;
-import dev.signups.activities.EmailDeliveryException;
-import dev.signups.activities.SmtpEmailSender;
+import dev.signups.activities.mail.EmailDeliveryException;
+import dev.signups.activities.mail.SmtpEmailSender;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,28 +1,28 @@
 package dev.signups.server.mail;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import dev.signups.activities.SmtpEmailSender;
-import dev.signups.activities.SmtpSettings;
-import dev.signups.workflows.options.ConfigDuration;
-import dev.signups.workflows.options.CrossChecked;
+import dev.signups.activities.mail.SmtpEmailSender;
+import dev.signups.activities.mail.SmtpSettings;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The SMTP server signup emails go through. Jakarta Mail waits forever by default; every timeout
  * here is finite and must be shorter than the activity's {@code startToCloseTimeout}.
  */
-@CrossChecked
-public class SmtpFactory implements CrossChecked.Checkable {
+@SelfValidating
+public class SmtpFactory {
 
   /** The server's host name. Default localhost. */
   @NotEmpty @JsonProperty private String host = "localhost";
@@ -42,32 +42,29 @@ public class SmtpFactory implements CrossChecked.Checkable {
   /** The password for {@code username}. Supply it through the environment. */
   @JsonProperty private String password;
 
-  /** How long to wait for the TCP connection. Default 5s. */
+  /** How long to wait for the TCP connection. Default 5s; greater than zero. */
   @NotNull
+  @MinDuration(value = 0, inclusive = false)
   @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration connectTimeout = Duration.ofSeconds(5);
+  private Duration connectTimeout = Duration.seconds(5);
 
-  /** How long to wait for each SMTP reply. Default 10s. */
+  /** How long to wait for each SMTP reply. Default 10s; greater than zero. */
   @NotNull
+  @MinDuration(value = 0, inclusive = false)
   @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration readTimeout = Duration.ofSeconds(10);
+  private Duration readTimeout = Duration.seconds(10);
 
-  /** How long to wait for each write. Default 10s. */
+  /** How long to wait for each write. Default 10s; greater than zero. */
   @NotNull
+  @MinDuration(value = 0, inclusive = false)
   @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration writeTimeout = Duration.ofSeconds(10);
+  private Duration writeTimeout = Duration.seconds(10);
 
   /** The sender, {@code Name <address>}; its domain ends every Message-ID. */
   @NotEmpty @JsonProperty private String from = "Signups <no-reply@example.com>";
 
   /** How long the health check's last answer is reused. Default 10s. */
-  @NotNull
-  @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration healthCheckCacheFor = Duration.ofSeconds(10);
+  @NotNull @JsonProperty private Duration healthCheckCacheFor = Duration.seconds(10);
 
   public Duration getHealthCheckCacheFor() {
     return healthCheckCacheFor;
@@ -90,29 +87,21 @@ public class SmtpFactory implements CrossChecked.Checkable {
             security,
             username,
             password,
-            connectTimeout,
-            readTimeout,
-            writeTimeout,
+            connectTimeout.toJavaDuration(),
+            readTimeout.toJavaDuration(),
+            writeTimeout.toJavaDuration(),
             sender()));
   }
 
-  @Override
-  public Map<String, String> crossFieldViolations() {
-    Map<String, String> violations = new LinkedHashMap<>();
+  @SelfValidation
+  public void validateSender(ViolationCollector violations) {
     if (from != null) {
       try {
         sender();
       } catch (IllegalArgumentException e) {
-        violations.put("from", e.getMessage());
+        violations.addViolation("from", e.getMessage());
       }
     }
-    for (String key : List.of("connectTimeout", "readTimeout", "writeTimeout")) {
-      Duration timeout = timeouts().get(key);
-      if (timeout != null && timeout.isZero()) {
-        violations.put(key, "must be greater than zero");
-      }
-    }
-    return violations;
   }
 
   private InternetAddress sender() {

@@ -55,8 +55,8 @@ enum ConfirmationPage {
 
   /**
    * The page; {@code renewToken}, when given, adds the form that asks for a new link. It must be a
-   * token {@link dev.signups.activities.ConfirmationTokens} verified, whose characters need no
-   * escaping in HTML.
+   * token {@link dev.signups.activities.links.ConfirmationTokens} verified, whose characters need
+   * no escaping in HTML.
    */
   Response response(String renewToken) {
     String form =

@@ -1,8 +1,8 @@
 package dev.signups.server.resources;
 
 import dev.signups.activities.ConfirmationClaim;
-import dev.signups.server.temporal.Signups;
-import dev.signups.server.temporal.TemporalUnavailableException;
+import dev.signups.server.core.SignupCommands;
+import dev.signups.server.core.TemporalUnavailableException;
 import dev.signups.workflows.SignupStatus;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -28,10 +28,10 @@ public class ConfirmationResource {
 
   private static final Logger log = LoggerFactory.getLogger(ConfirmationResource.class);
 
-  private final Signups signups;
+  private final SignupCommands commands;
 
-  public ConfirmationResource(Signups signups) {
-    this.signups = signups;
+  public ConfirmationResource(SignupCommands commands) {
+    this.commands = commands;
   }
 
   /** Confirms the signup the link belongs to, and says how that went. */
@@ -39,7 +39,7 @@ public class ConfirmationResource {
   public Response confirm(@QueryParam("token") String token) {
     return unlessUnavailable(
         () ->
-            switch (signups.confirm(token)) {
+            switch (commands.confirm(token)) {
               case CONFIRMED -> ConfirmationPage.CONFIRMED.response(null);
               case ALREADY_CONFIRMED -> ConfirmationPage.ALREADY_CONFIRMED.response(null);
               case EXPIRED -> ConfirmationPage.EXPIRED.response(token);
@@ -56,14 +56,14 @@ public class ConfirmationResource {
   @Path("renew")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response renew(@FormParam("token") String token) {
-    Optional<ConfirmationClaim> claim = signups.verify(token);
+    Optional<ConfirmationClaim> claim = commands.verify(token);
     if (claim.isEmpty()) {
       return ConfirmationPage.INVALID.response(null);
     }
     return unlessUnavailable(
         () -> {
           Optional<SignupStatus> status =
-              signups.restart(claim.get().signupId(), SignupStatus.EXPIRED);
+              commands.restart(claim.get().signupId(), SignupStatus.EXPIRED);
           return switch (status.orElse(SignupStatus.DELIVERY_FAILED)) {
             case EXPIRED -> ConfirmationPage.RENEWED.response(null);
             case CONFIRMED -> ConfirmationPage.ALREADY_CONFIRMED.response(null);

@@ -4,7 +4,8 @@ import dev.signups.server.api.SignupAccepted;
 import dev.signups.server.api.SignupPage;
 import dev.signups.server.api.SignupRequest;
 import dev.signups.server.api.SignupView;
-import dev.signups.server.temporal.Signups;
+import dev.signups.server.core.SignupCommands;
+import dev.signups.server.core.SignupReads;
 import dev.signups.workflows.SignupStatus;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -30,10 +31,12 @@ import jakarta.ws.rs.core.UriBuilder;
 @Produces(MediaType.APPLICATION_JSON)
 public class SignupResource {
 
-  private final Signups signups;
+  private final SignupCommands commands;
+  private final SignupReads reads;
 
-  public SignupResource(Signups signups) {
-    this.signups = signups;
+  public SignupResource(SignupCommands commands, SignupReads reads) {
+    this.commands = commands;
+    this.reads = reads;
   }
 
   /**
@@ -44,7 +47,7 @@ public class SignupResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(@NotNull @Valid SignupRequest request) {
-    signups.start(request.email(), request.name());
+    commands.start(request.email(), request.name());
     return Response.accepted(SignupAccepted.ACCEPTED).build();
   }
 
@@ -57,7 +60,7 @@ public class SignupResource {
   @Path("{id}/retry")
   public Response retry(@PathParam("id") String id) {
     SignupStatus status =
-        signups
+        commands
             .restart(id, SignupStatus.DELIVERY_FAILED)
             .orElseThrow(() -> new NotFoundException("No signup " + id));
     if (status != SignupStatus.DELIVERY_FAILED) {
@@ -79,7 +82,7 @@ public class SignupResource {
       @QueryParam("pageSize") @DefaultValue("20") @Min(1) @Max(100) int pageSize,
       @QueryParam("pageToken") String pageToken) {
     try {
-      return signups.list(status, pageSize, pageToken);
+      return reads.list(status, pageSize, pageToken);
     } catch (IllegalArgumentException e) {
       throw new BadRequestException(e.getMessage());
     }
@@ -88,6 +91,6 @@ public class SignupResource {
   @GET
   @Path("{id}")
   public SignupView get(@PathParam("id") String id) {
-    return signups.find(id).orElseThrow(() -> new NotFoundException("No signup " + id));
+    return reads.find(id).orElseThrow(() -> new NotFoundException("No signup " + id));
   }
 }

@@ -1,6 +1,6 @@
 package dev.signups.server.resources;
 
-import dev.signups.server.temporal.TemporalUnavailableException;
+import dev.signups.server.core.TemporalUnavailableException;
 import io.dropwizard.jersey.errors.ErrorMessage;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

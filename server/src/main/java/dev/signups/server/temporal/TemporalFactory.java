@@ -1,10 +1,10 @@
 package dev.signups.server.temporal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import dev.signups.workflows.options.ConfigDuration;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.RpcRetryOptions;
@@ -13,13 +13,12 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.serviceclient.rpcretry.DefaultStubServiceOperationRpcRetryOptions;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Where the Temporal server is and how this application uses it. */
 public class TemporalFactory {
 
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CLOSE_TIMEOUT = Duration.seconds(5);
 
   /** The frontend's gRPC address, {@code host:port}. Default {@code localhost:7233}. */
   @NotEmpty @JsonProperty private String target = "localhost:7233";
@@ -35,18 +34,15 @@ public class TemporalFactory {
    * 5s.
    */
   @NotNull
+  @MinDuration(value = 0, inclusive = false)
   @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration rpcTimeout = Duration.ofSeconds(5);
+  private Duration rpcTimeout = Duration.seconds(5);
 
   /**
    * On shutdown, how long running activities get to finish after the worker stops polling, before
    * they are interrupted. Default 30s.
    */
-  @NotNull
-  @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration workerShutdownGracePeriod = Duration.ofSeconds(30);
+  @NotNull @JsonProperty private Duration workerShutdownGracePeriod = Duration.seconds(30);
 
   public String getNamespace() {
     return namespace;
@@ -71,13 +67,13 @@ public class TemporalFactory {
         WorkflowServiceStubsOptions.newBuilder()
             .setRpcRetryOptions(
                 RpcRetryOptions.newBuilder(DefaultStubServiceOperationRpcRetryOptions.INSTANCE)
-                    .setExpiration(rpcTimeout)
+                    .setExpiration(rpcTimeout.toJavaDuration())
                     .validateBuildWithDefaults())
             .setTarget(target)
-            .setRpcTimeout(rpcTimeout)
+            .setRpcTimeout(rpcTimeout.toJavaDuration())
             // The first call also asks the server for its capabilities, under a timeout of its own
             // (5s by default) that would otherwise come on top of rpcTimeout.
-            .setSystemInfoTimeout(rpcTimeout)
+            .setSystemInfoTimeout(rpcTimeout.toJavaDuration())
             .build());
   }
 
@@ -100,7 +96,8 @@ public class TemporalFactory {
                 stubs.shutdown();
                 // In milliseconds: SDK 1.38 passes the count it converted to ms on with the
                 // caller's unit, so 5 SECONDS would wait 5000 s for a channel that does not drain.
-                if (!stubs.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!stubs.awaitTermination(
+                    CLOSE_TIMEOUT.toMilliseconds(), TimeUnit.MILLISECONDS)) {
                   stubs.shutdownNow();
                 }
               }

@@ -1,9 +1,8 @@
 package dev.signups.server.temporal;
 
-import dev.signups.workflows.options.ConfigDuration;
 import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.util.Duration;
 import io.temporal.worker.WorkerFactory;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +31,11 @@ public final class WorkerLifecycle implements Managed {
 
   @Override
   public void stop() {
-    log.info(
-        "Stopping workers: no new tasks, up to {} for running ones",
-        ConfigDuration.format(gracePeriod));
+    log.info("Stopping workers: no new tasks, up to {} for running ones", gracePeriod);
     factory.shutdown();
-    factory.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+    factory.awaitTermination(gracePeriod.toMilliseconds(), TimeUnit.MILLISECONDS);
     if (!factory.isTerminated()) {
-      log.warn(
-          "Workers still busy after {}; interrupting them", ConfigDuration.format(gracePeriod));
+      log.warn("Workers still busy after {}; interrupting them", gracePeriod);
       factory.shutdownNow();
       factory.awaitTermination(5_000, TimeUnit.MILLISECONDS);
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.health.HealthCheck.Result;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.signups.activities.SmtpEmailSender;
+import dev.signups.activities.mail.SmtpEmailSender;
 import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;
 import java.io.IOException;

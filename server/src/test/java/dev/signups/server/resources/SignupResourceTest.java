@@ -6,20 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signups.activities.ConfirmationClaim;
-import dev.signups.activities.ConfirmationLinkActivity;
-import dev.signups.activities.ConfirmationTokens;
 import dev.signups.activities.EmailReceipt;
 import dev.signups.activities.EmailRequest;
 import dev.signups.activities.SendEmailActivity;
-import dev.signups.activities.SendEmailActivityImpl;
-import dev.signups.activities.SmtpEmailSender;
+import dev.signups.activities.links.ConfirmationLinks;
+import dev.signups.activities.links.ConfirmationTokens;
+import dev.signups.activities.mail.SendEmailActivityImpl;
+import dev.signups.activities.mail.SmtpEmailSender;
 import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;
 import dev.signups.server.SignupApplication;
+import dev.signups.server.core.SignupCommands;
 import dev.signups.server.core.SignupIds;
-import dev.signups.server.temporal.Signups;
+import dev.signups.server.core.SignupReads;
+import dev.signups.server.temporal.ActivityOptionsFactory;
 import dev.signups.server.temporal.TemporalFactory;
 import dev.signups.server.testing.Inbox;
 import dev.signups.workflows.ConfirmationPolicy;
@@ -28,7 +30,6 @@ import dev.signups.workflows.SignupState;
 import dev.signups.workflows.SignupStatus;
 import dev.signups.workflows.SignupWorkflow;
 import dev.signups.workflows.SignupWorkflows;
-import dev.signups.workflows.options.ActivityOptionsFactory;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.Configuration;
@@ -41,6 +42,7 @@ import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.testing.DropwizardTestSupport;
+import io.dropwizard.util.DataSize;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -132,14 +134,15 @@ class SignupResourceTest {
 
     Worker worker = temporal.newWorker(TASK_QUEUE);
     ActivityOptions options = new ActivityOptionsFactory().build();
-    SignupWorkflows.register(worker, options, options);
+    SignupWorkflows.register(
+        worker, Map.of(SendEmailActivity.TYPE, options, SendEmailActivity.WELCOME_TYPE, options));
+    ConfirmationLinks links =
+        new ConfirmationLinks(tokens, "http://127.0.0.1:" + app.getLocalPort());
     activity =
         new GatedSendEmail(
             new SendEmailActivityImpl(
-                new SmtpEmailSender(TestSmtpSettings.forServer(smtp)),
-                tokens,
-                "http://127.0.0.1:" + app.getLocalPort()));
-    worker.registerActivitiesImplementations(activity);
+                new SmtpEmailSender(TestSmtpSettings.forServer(smtp)), links));
+    worker.registerActivitiesImplementations(activity, links);
     temporal.start();
   }
 
@@ -941,19 +944,19 @@ class SignupResourceTest {
 
     @Override
     public void run(Configuration configuration, Environment environment) {
-      Signups signups =
-          new Signups(
-              clients.apply(environment),
+      WorkflowClient client = clients.apply(environment);
+      SignupReads reads = new SignupReads(client);
+      SignupCommands commands =
+          new SignupCommands(
+              client,
+              reads,
               new SignupIds(SECRET),
               TASK_QUEUE,
               POLICY,
               tokens,
               new TestServerClock());
-      environment.jersey().register(new SignupResource(signups));
-      environment.jersey().register(new ConfirmationResource(signups));
-      environment.jersey().register(new BodySizeLimitFilter(MAX_BODY_BYTES));
-      environment.jersey().register(new JsonErrorMapper());
-      environment.jersey().register(new TemporalUnavailableMapper());
+      SignupApplication.registerApi(
+          environment.jersey(), commands, reads, DataSize.bytes(MAX_BODY_BYTES));
     }
   }
 
@@ -979,7 +982,7 @@ class SignupResourceTest {
    * The real activity behind a gate: while the gate is closed an attempt at a confirmation email
    * waits before sending, which keeps its signup sending for as long as a test needs.
    */
-  static final class GatedSendEmail implements SendEmailActivity, ConfirmationLinkActivity {
+  static final class GatedSendEmail implements SendEmailActivity {
     private final SendEmailActivityImpl delegate;
     private final AtomicInteger attempts = new AtomicInteger();
     private final Semaphore started = new Semaphore(0);
@@ -1005,11 +1008,6 @@ class SignupResourceTest {
     @Override
     public EmailReceipt sendWelcome(EmailRequest request) {
       return delegate.sendWelcome(request);
-    }
-
-    @Override
-    public String digest(ConfirmationClaim link) {
-      return delegate.digest(link);
     }
 
     void reset() {

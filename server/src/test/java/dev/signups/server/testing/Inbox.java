@@ -1,6 +1,6 @@
 package dev.signups.server.testing;
 
-import dev.signups.activities.ConfirmationTokens;
+import dev.signups.activities.links.ConfirmationLinks;
 import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import jakarta.mail.BodyPart;
@@ -24,7 +24,7 @@ public final class Inbox {
   private static final Pattern LINK =
       Pattern.compile(
           "https?://\\S+"
-              + Pattern.quote(ConfirmationTokens.CONFIRM_PATH)
+              + Pattern.quote(ConfirmationLinks.CONFIRM_PATH)
               + "\\?token=([A-Za-z0-9._-]+)");
 
   private final FaultySmtpServer smtp;

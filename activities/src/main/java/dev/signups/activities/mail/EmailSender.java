@@ -1,4 +1,6 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
+
+import dev.signups.activities.EmailFailure;
 
 /** The port through which {@link SendEmailActivityImpl} hands a composed email to a mail server. */
 public interface EmailSender {

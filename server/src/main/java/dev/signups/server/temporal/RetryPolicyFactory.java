@@ -1,31 +1,32 @@
-package dev.signups.workflows.options;
+package dev.signups.server.temporal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.signups.activities.EmailFailure;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import io.temporal.common.RetryOptions;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The retry policy of one activity type, as declared in configuration. The delay before attempt
  * {@code n + 1} is {@code initialInterval * backoffCoefficient^(n - 1)}, capped at {@code
  * maximumInterval}.
  */
-@CrossChecked
-public class RetryPolicyFactory implements CrossChecked.Checkable {
+@SelfValidating
+public class RetryPolicyFactory {
 
-  /** Delay before the first retry. Default 2s; must be greater than zero. */
+  /** Delay before the first retry. Default 2s; greater than zero. */
   @NotNull
+  @MinDuration(value = 0, inclusive = false)
   @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration initialInterval = Duration.ofSeconds(2);
+  private Duration initialInterval = Duration.seconds(2);
 
   /** Factor by which each delay grows over the previous one. Default 2.0; at least 1. */
   @DecimalMin("1.0")
@@ -33,10 +34,7 @@ public class RetryPolicyFactory implements CrossChecked.Checkable {
   private double backoffCoefficient = 2.0;
 
   /** Cap on the delay between attempts. Default 10m; not shorter than {@code initialInterval}. */
-  @NotNull
-  @JsonProperty
-  @JsonDeserialize(using = ConfigDuration.class)
-  private Duration maximumInterval = Duration.ofMinutes(10);
+  @NotNull @JsonProperty private Duration maximumInterval = Duration.minutes(10);
 
   /**
    * Upper bound on attempts, the first included. Default 0, which leaves the activity's {@code
@@ -53,29 +51,21 @@ public class RetryPolicyFactory implements CrossChecked.Checkable {
 
   public RetryOptions build() {
     return RetryOptions.newBuilder()
-        .setInitialInterval(initialInterval)
+        .setInitialInterval(initialInterval.toJavaDuration())
         .setBackoffCoefficient(backoffCoefficient)
-        .setMaximumInterval(maximumInterval)
+        .setMaximumInterval(maximumInterval.toJavaDuration())
         .setMaximumAttempts(maximumAttempts)
         .setDoNotRetry(nonRetryableErrors.toArray(String[]::new))
         .build();
   }
 
-  @Override
-  public Map<String, String> crossFieldViolations() {
-    Map<String, String> violations = new LinkedHashMap<>();
-    if (initialInterval != null && initialInterval.isZero()) {
-      violations.put("initialInterval", "must be greater than zero");
-    }
+  @SelfValidation
+  public void validateIntervals(ViolationCollector violations) {
     if (initialInterval != null
         && maximumInterval != null
         && maximumInterval.compareTo(initialInterval) < 0) {
-      violations.put(
-          "maximumInterval",
-          "must not be shorter than initialInterval ("
-              + ConfigDuration.format(initialInterval)
-              + ")");
+      violations.addViolation(
+          "maximumInterval", "must not be shorter than initialInterval (" + initialInterval + ")");
     }
-    return violations;
   }
 }

@@ -1,4 +1,6 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
+
+import dev.signups.activities.Recipient;
 
 /**
  * A composed email, ready for an {@link EmailSender}.

@@ -1,8 +1,12 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signups.activities.ConfirmationClaim;
+import dev.signups.activities.EmailKind;
+import dev.signups.activities.EmailRequest;
+import dev.signups.activities.Recipient;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +35,7 @@ class EmailTemplateTest {
     assertThat(email.html())
         .contains("<p>Hi Ada Lovelace,</p>")
         .contains("<strong>ada@example.com</strong>")
-        .contains("href=\"https://signups.example/signups/confirm?token=t&amp;x=1\"");
+        .contains("href=\"https://signups.example/signups/confirm?token&#x3D;t&amp;x&#x3D;1\"");
     assertThat(email.subject() + email.text() + email.html()).doesNotContain("{{", "}}");
   }
 

@@ -1,7 +1,9 @@
-package dev.signups.activities;
+package dev.signups.activities.links;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signups.activities.ConfirmationClaim;
+import dev.signups.activities.LinkDigest;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -78,10 +80,10 @@ class ConfirmationTokensTest {
   void shouldDigestATokenToTheSameValueEveryTimeWithoutRevealingIt() {
     String token = tokens.issue(CLAIM);
 
-    assertThat(ConfirmationTokens.digest(token))
-        .isEqualTo(ConfirmationTokens.digest(token))
+    assertThat(LinkDigest.of(token))
+        .isEqualTo(LinkDigest.of(token))
         .isNotEqualTo(
-            ConfirmationTokens.digest(
+            LinkDigest.of(
                 tokens.issue(new ConfirmationClaim(CLAIM.signupId(), CLAIM.expiresAt(), 1))))
         .doesNotContain(CLAIM.signupId())
         .hasSize(43);

@@ -1,4 +1,4 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
 
 import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;

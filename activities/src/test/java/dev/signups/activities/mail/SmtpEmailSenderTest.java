@@ -1,10 +1,14 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.signups.activities.EmailFailure;
+import dev.signups.activities.EmailKind;
+import dev.signups.activities.EmailRequest;
+import dev.signups.activities.Recipient;
 import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;

@@ -1,5 +1,6 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
 
+import dev.signups.activities.EmailFailure;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

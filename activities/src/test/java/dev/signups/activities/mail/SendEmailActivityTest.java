@@ -1,8 +1,18 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.signups.activities.ConfirmationClaim;
+import dev.signups.activities.EmailFailure;
+import dev.signups.activities.EmailKind;
+import dev.signups.activities.EmailReceipt;
+import dev.signups.activities.EmailRequest;
+import dev.signups.activities.LinkDigest;
+import dev.signups.activities.Recipient;
+import dev.signups.activities.SendEmailActivity;
+import dev.signups.activities.links.ConfirmationLinks;
+import dev.signups.activities.links.ConfirmationTokens;
 import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.activities.testing.TestSmtpSettings;
@@ -38,6 +48,8 @@ class SendEmailActivityTest {
           "signup-1", new Recipient("ada@example.com", "Ada Lovelace"), EmailKind.WELCOME, null);
   private static final String MESSAGE_ID = "<signup-1@signups.example>";
   private static final String TOKEN_SECRET = "activity-test-token-secret-of-32-chars";
+  private static final ConfirmationLinks LINKS =
+      new ConfirmationLinks(new ConfirmationTokens(TOKEN_SECRET), "https://signups.example");
   private static final Duration SETTLE = Duration.ofSeconds(5);
 
   private FaultySmtpServer smtp;
@@ -53,10 +65,7 @@ class SendEmailActivityTest {
   }
 
   private SendEmailActivityImpl activityImplementation() {
-    return new SendEmailActivityImpl(
-        new SmtpEmailSender(TestSmtpSettings.forServer(smtp)),
-        new ConfirmationTokens(TOKEN_SECRET),
-        "https://signups.example");
+    return new SendEmailActivityImpl(new SmtpEmailSender(TestSmtpSettings.forServer(smtp)), LINKS);
   }
 
   private static final EmailRequest LINKED =
@@ -216,7 +225,7 @@ class SendEmailActivityTest {
 
     @Test
     void shouldSendOnEveryAttemptTheLinkWhoseDigestWasGivenBeforehand() throws Exception {
-      String digest = activityImplementation().digest(LINKED.link());
+      String digest = LINKS.digest(LINKED.link());
       smtp.dropAfterData();
       catchThrowable(() -> send(LINKED));
       smtp.reset();
@@ -229,7 +238,7 @@ class SendEmailActivityTest {
       assertThat(links)
           .hasSize(6)
           .containsOnly("https://signups.example/signups/confirm?token=" + token);
-      assertThat(digest).isEqualTo(ConfirmationTokens.digest(token)).doesNotContain(token);
+      assertThat(digest).isEqualTo(LinkDigest.of(token)).doesNotContain(token);
     }
 
     @Test

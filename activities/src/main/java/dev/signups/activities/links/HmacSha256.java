@@ -1,4 +1,4 @@
-package dev.signups.activities;
+package dev.signups.activities.links;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,5 +1,9 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
 
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import dev.signups.activities.EmailRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,31 +13,31 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A subject, a plain-text body and an HTML body with {@code {{placeholder}}} slots.
+ * A subject, a plain-text body and an HTML body, each a Mustache template with {@code
+ * {{placeholder}}} slots.
  *
  * <p>Every value is escaped for HTML before it goes into the HTML body; the text body and the
- * subject take values as they are (Jakarta Mail encodes the subject).
+ * subject take values as they are (Jakarta Mail encodes the subject). A slot without a value fails
+ * the rendering rather than leaving a gap in the email.
  */
 public final class EmailTemplate {
 
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+  private static final Mustache.Compiler HTML = Mustache.compiler().escapeHTML(true);
+  private static final Mustache.Compiler TEXT = Mustache.compiler().escapeHTML(false);
   private static final DateTimeFormatter EXPIRY_FORMAT =
       DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
           .withZone(ZoneOffset.UTC);
 
-  private final String subject;
-  private final String text;
-  private final String html;
+  private final Template subject;
+  private final Template text;
+  private final Template html;
 
   EmailTemplate(String subject, String text, String html) {
-    this.subject = subject;
-    this.text = text;
-    this.html = html;
+    this.subject = TEXT.compile(subject);
+    this.text = TEXT.compile(text);
+    this.html = HTML.compile(html);
   }
 
   /**
@@ -63,38 +67,17 @@ public final class EmailTemplate {
     return new OutgoingEmail(
         request.messageKey(),
         request.recipient(),
-        fill(subject, values, UnaryOperator.identity()),
-        fill(text, values, UnaryOperator.identity()),
-        fill(html, values, EmailTemplate::escapeHtml));
+        fill(subject, values),
+        fill(text, values),
+        fill(html, values));
   }
 
-  static String escapeHtml(String value) {
-    StringBuilder escaped = new StringBuilder(value.length() + 16);
-    for (char c : value.toCharArray()) {
-      switch (c) {
-        case '&' -> escaped.append("&amp;");
-        case '<' -> escaped.append("&lt;");
-        case '>' -> escaped.append("&gt;");
-        case '"' -> escaped.append("&quot;");
-        case '\'' -> escaped.append("&#39;");
-        default -> escaped.append(c);
-      }
+  private static String fill(Template template, Map<String, String> values) {
+    try {
+      return template.execute(values);
+    } catch (MustacheException.Context e) {
+      throw new IllegalStateException("Template has no value for {{" + e.key + "}}", e);
     }
-    return escaped.toString();
-  }
-
-  private static String fill(
-      String template, Map<String, String> values, UnaryOperator<String> escape) {
-    Matcher matcher = PLACEHOLDER.matcher(template);
-    StringBuilder filled = new StringBuilder();
-    while (matcher.find()) {
-      String value = values.get(matcher.group(1));
-      if (value == null) {
-        throw new IllegalStateException("Template has no value for {{" + matcher.group(1) + "}}");
-      }
-      matcher.appendReplacement(filled, Matcher.quoteReplacement(escape.apply(value)));
-    }
-    return matcher.appendTail(filled).toString();
   }
 
   private static String resource(String path) {

@@ -1,4 +1,6 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
+
+import dev.signups.activities.EmailFailure;
 
 /** A mail server did not accept an email; the message is the SMTP reply or the network error. */
 public final class EmailDeliveryException extends Exception {

@@ -1,8 +1,8 @@
-package dev.signups.activities;
+package dev.signups.activities.links;
 
+import dev.signups.activities.ConfirmationClaim;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
@@ -15,12 +15,10 @@ import java.util.regex.Pattern;
  * <p>A token is {@code <signupId>.<expiry in epoch seconds>.<sequence>.<HMAC>}, the HMAC-SHA256 of
  * the first three parts under a secret key: it names no address, cannot be forged or have its
  * expiry moved without the key, and is the same for the same claim, so every attempt at sending one
- * email carries the same link. The workflow keeps only each token's {@link #digest}.
+ * email carries the same link. The workflow keeps only each token's {@link
+ * dev.signups.activities.LinkDigest}.
  */
 public final class ConfirmationTokens {
-
-  /** The path of the confirmation page, under the public base URL. */
-  public static final String CONFIRM_PATH = "/signups/confirm";
 
   private static final Pattern TOKEN =
       Pattern.compile("([A-Za-z0-9-]{1,100})\\.([0-9]{1,12})\\.([0-9]{1,6})\\.([A-Za-z0-9_-]{43})");
@@ -57,18 +55,5 @@ public final class ConfirmationTokens {
     return MessageDigest.isEqual(presented, token.getBytes(StandardCharsets.US_ASCII))
         ? Optional.of(claim)
         : Optional.empty();
-  }
-
-  /**
-   * Returns the SHA-256 of {@code token}, base64url-encoded: what a workflow may keep to recognise
-   * the token later without keeping the token itself.
-   */
-  public static String digest(String token) {
-    try {
-      return BASE64URL.encodeToString(
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
   }
 }

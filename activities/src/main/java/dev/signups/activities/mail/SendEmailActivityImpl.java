@@ -1,5 +1,11 @@
-package dev.signups.activities;
+package dev.signups.activities.mail;
 
+import dev.signups.activities.EmailFailure;
+import dev.signups.activities.EmailKind;
+import dev.signups.activities.EmailReceipt;
+import dev.signups.activities.EmailRequest;
+import dev.signups.activities.SendEmailActivity;
+import dev.signups.activities.links.ConfirmationLinks;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.EnumMap;
@@ -7,24 +13,17 @@ import java.util.Map;
 
 /**
  * Composes the signup emails, with their confirmation links, and hands them to an {@link
- * EmailSender}; digests the links for the workflow, under the same key.
+ * EmailSender}.
  */
-public final class SendEmailActivityImpl implements SendEmailActivity, ConfirmationLinkActivity {
+public final class SendEmailActivityImpl implements SendEmailActivity {
 
   private final EmailSender sender;
-  private final ConfirmationTokens tokens;
-  private final String publicBaseUrl;
+  private final ConfirmationLinks links;
   private final Map<EmailKind, EmailTemplate> templates = new EnumMap<>(EmailKind.class);
 
-  /**
-   * @param publicBaseUrl where the API is reached from outside, without a trailing slash; links are
-   *     {@code publicBaseUrl + /signups/confirm?token=...}
-   */
-  public SendEmailActivityImpl(
-      EmailSender sender, ConfirmationTokens tokens, String publicBaseUrl) {
+  public SendEmailActivityImpl(EmailSender sender, ConfirmationLinks links) {
     this.sender = sender;
-    this.tokens = tokens;
-    this.publicBaseUrl = publicBaseUrl;
+    this.links = links;
     for (EmailKind kind : EmailKind.values()) {
       templates.put(kind, EmailTemplate.load(kind.template()));
     }
@@ -40,13 +39,7 @@ public final class SendEmailActivityImpl implements SendEmailActivity, Confirmat
             problem -> {
               throw failure(EmailFailure.InvalidEmailRequest, problem, attempt);
             });
-    String linkUrl =
-        request.link() == null
-            ? null
-            : publicBaseUrl
-                + ConfirmationTokens.CONFIRM_PATH
-                + "?token="
-                + tokens.issue(request.link());
+    String linkUrl = request.link() == null ? null : links.url(request.link());
     try {
       String messageId = sender.send(templates.get(request.kind()).render(request, linkUrl));
       return new EmailReceipt(messageId, attempt);
@@ -58,11 +51,6 @@ public final class SendEmailActivityImpl implements SendEmailActivity, Confirmat
   @Override
   public EmailReceipt sendWelcome(EmailRequest request) {
     return send(request);
-  }
-
-  @Override
-  public String digest(ConfirmationClaim link) {
-    return ConfirmationTokens.digest(tokens.issue(link));
   }
 
   /**

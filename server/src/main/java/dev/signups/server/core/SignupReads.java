@@ -1,0 +1,173 @@
+package dev.signups.server.core;
+
+import static dev.signups.server.core.TemporalCalls.call;
+
+import com.google.protobuf.ByteString;
+import dev.signups.server.api.SignupPage;
+import dev.signups.server.api.SignupSummary;
+import dev.signups.server.api.SignupView;
+import dev.signups.workflows.SignupSearchAttributes;
+import dev.signups.workflows.SignupState;
+import dev.signups.workflows.SignupStatus;
+import dev.signups.workflows.SignupWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.common.SearchAttributes;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the state of signups: one through its workflow, many through Temporal's visibility. */
+public final class SignupReads {
+
+  private final WorkflowClient client;
+
+  public SignupReads(WorkflowClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Reads the state of signup {@code id} through the workflow's query. While the email is being
+   * sent, the attempts so far and the last error come from the pending activity, which only the
+   * server sees between retries.
+   */
+  public Optional<SignupView> find(String id) {
+    if (!SignupIds.isWellFormed(id)) {
+      return Optional.empty();
+    }
+    SignupState state;
+    try {
+      state =
+          call(
+              "cannot read the signup now",
+              () -> client.newWorkflowStub(SignupWorkflow.class, id).state());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    }
+    int attempts = state.attempts();
+    String lastError = state.lastError();
+    if (state.status() == SignupStatus.SENDING) {
+      Optional<PendingActivityInfo> pending = pendingActivity(id);
+      if (pending.isPresent()) {
+        attempts = pending.get().getAttempt() - 1;
+        if (pending.get().hasLastFailure()) {
+          lastError = pending.get().getLastFailure().getMessage();
+        }
+      }
+    }
+    return Optional.of(
+        new SignupView(
+            id,
+            state.status(),
+            attempts,
+            lastError,
+            state.messageId(),
+            state.startedAt(),
+            state.updatedAt(),
+            state.expiresAt()));
+  }
+
+  /**
+   * Lists the signups whose published status is {@code status}, newest first, from Temporal's
+   * visibility store, which lags the workflows by up to a second.
+   *
+   * @param pageToken the previous page's {@link SignupPage#nextPageToken()}, or null for the first
+   * @throws IllegalArgumentException when {@code pageToken} is not one this method returned
+   */
+  public SignupPage list(SignupStatus status, int pageSize, String pageToken) {
+    ListWorkflowExecutionsRequest.Builder request =
+        ListWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setPageSize(pageSize)
+            .setQuery(
+                "WorkflowType = '"
+                    + SignupWorkflow.TYPE
+                    + "' AND ExecutionStatus != 'ContinuedAsNew' AND "
+                    + SignupSearchAttributes.STATUS.getName()
+                    + " = '"
+                    + status.name()
+                    + "'");
+    boolean withToken = pageToken != null && !pageToken.isEmpty();
+    if (withToken) {
+      try {
+        request.setNextPageToken(ByteString.copyFrom(Base64.getUrlDecoder().decode(pageToken)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("pageToken is not valid");
+      }
+    }
+    ListWorkflowExecutionsResponse response =
+        TemporalCalls.callWithPageToken(
+            "cannot list signups now",
+            withToken,
+            () ->
+                client
+                    .getWorkflowServiceStubs()
+                    .blockingStub()
+                    .listWorkflowExecutions(request.build()));
+    List<SignupSummary> signups =
+        response.getExecutionsList().stream().filter(this::isLatestRun).map(this::summary).toList();
+    String next =
+        response.getNextPageToken().isEmpty()
+            ? null
+            : Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(response.getNextPageToken().toByteArray());
+    return new SignupPage(signups, next);
+  }
+
+  /**
+   * Whether {@code info} is its signup's latest run: a run that ended is superseded once the signup
+   * starts again, by a re-drive or a new signup after it expired.
+   */
+  private boolean isLatestRun(WorkflowExecutionInfo info) {
+    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return true;
+    }
+    String latest =
+        describe(info.getExecution().getWorkflowId(), "cannot list signups now")
+            .getWorkflowExecutionInfo()
+            .getExecution()
+            .getRunId();
+    return latest.equals(info.getExecution().getRunId());
+  }
+
+  private SignupSummary summary(WorkflowExecutionInfo info) {
+    WorkflowExecutionMetadata execution =
+        new WorkflowExecutionMetadata(info, client.getOptions().getDataConverter());
+    SearchAttributes attributes = execution.getTypedSearchAttributes();
+    Long attempts = attributes.get(SignupSearchAttributes.ATTEMPTS);
+    return new SignupSummary(
+        execution.getExecution().getWorkflowId(),
+        SignupStatus.valueOf(attributes.get(SignupSearchAttributes.STATUS)),
+        attempts == null ? 0 : attempts,
+        (String) execution.getMemo(SignupSearchAttributes.LAST_ERROR_MEMO, String.class),
+        execution.getStartTime(),
+        execution.getCloseTime());
+  }
+
+  private Optional<PendingActivityInfo> pendingActivity(String id) {
+    return describe(id, "cannot read the signup now").getPendingActivitiesList().stream()
+        .findFirst();
+  }
+
+  /** Describes the latest run of signup {@code id}. */
+  private DescribeWorkflowExecutionResponse describe(String id, String consequence) {
+    DescribeWorkflowExecutionRequest request =
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+            .build();
+    return call(
+        consequence,
+        () -> client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(request));
+  }
+}

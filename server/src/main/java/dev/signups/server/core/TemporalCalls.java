@@ -1,0 +1,60 @@
+package dev.signups.server.core;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Turns the gRPC failures of a call to Temporal into what the API answers: {@link
+ * TemporalUnavailableException} (503) when Temporal cannot take the call now, and an {@link
+ * IllegalArgumentException} (400) when it refuses a page token.
+ */
+final class TemporalCalls {
+
+  private static final Set<Status.Code> UNAVAILABLE =
+      Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED);
+
+  /** How the server answers a page token it cannot decode: SQL visibility says UNKNOWN. */
+  private static final Set<Status.Code> REJECTED_TOKEN =
+      Set.of(Status.Code.INVALID_ARGUMENT, Status.Code.UNKNOWN);
+
+  private TemporalCalls() {}
+
+  /**
+   * Returns what {@code rpc} returns.
+   *
+   * @param consequence what failing means for the caller, such as "the signup was not recorded"
+   * @throws TemporalUnavailableException when Temporal is unreachable or did not answer in time
+   */
+  static <T> T call(String consequence, Supplier<T> rpc) {
+    try {
+      return rpc.get();
+    } catch (RuntimeException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof StatusRuntimeException status
+            && UNAVAILABLE.contains(status.getStatus().getCode())) {
+          throw new TemporalUnavailableException(
+              "Temporal is unavailable; " + consequence + ", try again shortly", e);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Returns what {@code rpc} returns, as {@link #call} does, for a call that passes a page token.
+   *
+   * @throws IllegalArgumentException when {@code withToken} and Temporal refused the token
+   */
+  static <T> T callWithPageToken(String consequence, boolean withToken, Supplier<T> rpc) {
+    try {
+      return call(consequence, rpc);
+    } catch (StatusRuntimeException e) {
+      if (withToken && REJECTED_TOKEN.contains(e.getStatus().getCode())) {
+        throw new IllegalArgumentException("pageToken is not valid");
+      }
+      throw e;
+    }
+  }
+}
