@@ -40,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SendEmailActivityTest {
 
@@ -153,6 +155,24 @@ class SendEmailActivityTest {
       assertThat(failure.getOriginalMessage()).startsWith("name ").contains("control characters");
       assertThat(smtp.connections()).isZero();
       assertThat(smtp.received()).isEmpty();
+    }
+
+    /**
+     * Addresses an earlier version accepted: Angus Mail would write each character's low byte into
+     * {@code RCPT TO}, reaching another mailbox, or fail with "illegal character" on every attempt.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ad\u0140@example.com", "ad\u010a@example.com", "g: ada@example.com;"})
+    void shouldRefuseAnAddressThatCannotBeSentAsItIsWithoutRetrying(String address) {
+      ApplicationFailure failure =
+          failureOf(
+              new EmailRequest(
+                  "signup-3", new Recipient(address, "Ada"), EmailKind.CONFIRMATION, null));
+
+      assertThat(failure.getType()).isEqualTo(EmailFailure.InvalidEmailRequest.name());
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).startsWith("address ");
+      assertThat(smtp.connections()).isZero();
     }
 
     @Test
