@@ -1,5 +1,6 @@
 package dev.signups.server;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -19,9 +20,11 @@ import dev.signups.server.core.SignupIds;
 import dev.signups.server.core.SignupReads;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
-import dev.signups.server.resources.BodySizeLimitFilter;
+import dev.signups.server.limits.RateLimits;
 import dev.signups.server.resources.ConfirmationResource;
 import dev.signups.server.resources.JsonErrorMapper;
+import dev.signups.server.resources.RequestBodyFilter;
+import dev.signups.server.resources.SignupAdminResource;
 import dev.signups.server.resources.SignupResource;
 import dev.signups.server.resources.TemporalUnavailableMapper;
 import dev.signups.server.tasks.SignupIdTask;
@@ -87,11 +90,12 @@ public class SignupApplication extends Application<SignupConfiguration> {
 
   /**
    * Applies the JSON rules of the API (and of the configuration file) to {@code mapper}: unknown
-   * fields are refused, numbers and booleans are not accepted as strings, and dates are written as
-   * ISO-8601 strings.
+   * and repeated fields are refused, numbers and booleans are not accepted as strings, and dates
+   * are written as ISO-8601 strings.
    */
   public static ObjectMapper configureObjectMapper(ObjectMapper mapper) {
     mapper
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     for (CoercionInputShape shape :
@@ -121,18 +125,29 @@ public class SignupApplication extends Application<SignupConfiguration> {
   }
 
   /**
-   * Registers the HTTP API on {@code jersey}: the resources, the body size limit and the error
-   * mappers. {@link #run} calls it with collaborators built from the configuration; tests call it
+   * Registers the HTTP APIs: on the application port {@code POST /signups} and the confirmation
+   * pages; on the admin port the operators' API (one signup's state, the listing by status, the
+   * re-drive). {@link #run} calls it with collaborators built from the configuration; tests call it
    * with their own.
    */
-  public static void registerApi(
-      JerseyEnvironment jersey,
+  public static void registerApis(
+      Environment environment,
       SignupCommands commands,
       SignupReads reads,
+      RateLimits limits,
+      boolean oneClickConfirmation,
       DataSize maxRequestBodySize) {
-    jersey.register(new SignupResource(commands, reads));
-    jersey.register(new ConfirmationResource(commands));
-    jersey.register(new BodySizeLimitFilter(maxRequestBodySize.toBytes()));
+    JerseyEnvironment api = environment.jersey();
+    api.register(new SignupResource(commands, limits));
+    api.register(new ConfirmationResource(commands, oneClickConfirmation));
+    registerCommon(api, maxRequestBodySize);
+    JerseyEnvironment admin = AdminJersey.serve(environment, "/signups/*");
+    admin.register(new SignupAdminResource(commands, reads));
+    registerCommon(admin, maxRequestBodySize);
+  }
+
+  private static void registerCommon(JerseyEnvironment jersey, DataSize maxRequestBodySize) {
+    jersey.register(new RequestBodyFilter(maxRequestBodySize.toBytes()));
     jersey.register(new JsonErrorMapper());
     jersey.register(new TemporalUnavailableMapper());
   }
@@ -186,6 +201,12 @@ public class SignupApplication extends Application<SignupConfiguration> {
             confirmation.tokens(),
             Clock.systemUTC());
     environment.admin().addTask(new SignupIdTask(ids));
-    registerApi(environment.jersey(), commands, reads, config.getMaxRequestBodySize());
+    registerApis(
+        environment,
+        commands,
+        reads,
+        config.getRateLimits().build(),
+        confirmation.isOneClick(),
+        config.getMaxRequestBodySize());
   }
 }

@@ -2,6 +2,7 @@ package dev.signups.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.signups.server.confirm.ConfirmationFactory;
+import dev.signups.server.limits.RateLimitsFactory;
 import dev.signups.server.mail.SmtpFactory;
 import dev.signups.server.temporal.ActivityOptionsFactory;
 import dev.signups.server.temporal.TemporalFactory;
@@ -50,6 +51,9 @@ public class SignupConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty
   private ConfirmationFactory confirmation = new ConfirmationFactory();
 
+  /** How many signups the API starts per client and per recipient domain. */
+  @Valid @NotNull @JsonProperty private RateLimitsFactory rateLimits = new RateLimitsFactory();
+
   /** Timeouts and retry policy of the SendEmail activity: the confirmation and reminder emails. */
   @Valid @NotNull @JsonProperty
   private ActivityOptionsFactory sendEmail = new ActivityOptionsFactory();
@@ -85,6 +89,10 @@ public class SignupConfiguration extends Configuration {
 
   public ConfirmationFactory getConfirmation() {
     return confirmation;
+  }
+
+  public RateLimitsFactory getRateLimits() {
+    return rateLimits;
   }
 
   public ActivityOptionsFactory getSendEmail() {

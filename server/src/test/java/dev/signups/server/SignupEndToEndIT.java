@@ -62,7 +62,7 @@ class SignupEndToEndIT {
             ConfigOverride.config("server.adminConnectors[0].port", "0"));
     app.before();
     inbox = new Inbox(smtp, DELIVERY);
-    api = new SignupApi(app.getLocalPort(), SIGNUP_ID_SECRET, DELIVERY);
+    api = new SignupApi(app.getLocalPort(), app.getAdminPort(), SIGNUP_ID_SECRET, DELIVERY);
     client =
         WorkflowClient.newInstance(
             WorkflowServiceStubs.newServiceStubs(

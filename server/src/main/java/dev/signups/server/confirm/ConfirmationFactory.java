@@ -46,6 +46,14 @@ public class ConfirmationFactory {
   @NotNull @JsonProperty private Duration resendCooldown = Duration.minutes(5);
 
   /**
+   * Whether opening a link confirms at once. Default false: the link's page shows a "Confirm my
+   * address" button, and only pressing it confirms. Mail scanners (Microsoft Safe Links and others)
+   * open every link in a message; with one-click confirmation they confirm the signups they pass
+   * and trigger the welcome email, for addresses whose owners never saw the email.
+   */
+  @JsonProperty private boolean oneClick = false;
+
+  /**
    * The HMAC key that signs the links; at least 32 characters, from the environment, required by
    * both roles: the worker signs, the API verifies. Changing it invalidates every link sent.
    */
@@ -61,6 +69,10 @@ public class ConfirmationFactory {
   public ConfirmationPolicy policy() {
     return new ConfirmationPolicy(
         window.toJavaDuration(), remindAfter.toJavaDuration(), resendCooldown.toJavaDuration());
+  }
+
+  public boolean isOneClick() {
+    return oneClick;
   }
 
   public String getTokenSecret() {

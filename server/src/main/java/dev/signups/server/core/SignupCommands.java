@@ -115,16 +115,30 @@ public final class SignupCommands {
     return Optional.of(from);
   }
 
-  /** Follows the confirmation link with {@code token}. */
-  public ConfirmationOutcome confirm(String token) {
+  /**
+   * What the link with {@code token} says by itself, without asking its signup: {@code INVALID}
+   * when it is forged or malformed, {@code EXPIRED} when its window has passed; empty when only the
+   * signup can tell. Calls nothing and changes nothing.
+   */
+  public Optional<ConfirmationOutcome> checkLink(String token) {
     Optional<ConfirmationClaim> claim = tokens.verify(token);
     if (claim.isEmpty()) {
-      return ConfirmationOutcome.INVALID;
+      return Optional.of(ConfirmationOutcome.INVALID);
     }
     if (!clock.instant().isBefore(claim.get().expiresAt())) {
-      return ConfirmationOutcome.EXPIRED;
+      return Optional.of(ConfirmationOutcome.EXPIRED);
     }
-    SignupWorkflow workflow = client.newWorkflowStub(SignupWorkflow.class, claim.get().signupId());
+    return Optional.empty();
+  }
+
+  /** Confirms the signup of the link with {@code token}. */
+  public ConfirmationOutcome confirm(String token) {
+    Optional<ConfirmationOutcome> refused = checkLink(token);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    String signupId = tokens.verify(token).orElseThrow().signupId();
+    SignupWorkflow workflow = client.newWorkflowStub(SignupWorkflow.class, signupId);
     try {
       call(
           "the signup was not confirmed",

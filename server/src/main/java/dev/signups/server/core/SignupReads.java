@@ -3,6 +3,7 @@ package dev.signups.server.core;
 import static dev.signups.server.core.TemporalCalls.call;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
 import dev.signups.server.api.SignupPage;
 import dev.signups.server.api.SignupSummary;
 import dev.signups.server.api.SignupView;
@@ -23,11 +24,24 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.common.SearchAttributes;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Reads the state of signups: one through its workflow, many through Temporal's visibility. */
 public final class SignupReads {
+
+  /** Every current or finished run of a signup; continued-as-new runs live on in their next. */
+  private static final String SIGNUP_RUNS =
+      "WorkflowType = '" + SignupWorkflow.TYPE + "' AND ExecutionStatus != 'ContinuedAsNew'";
+
+  /** Runs listed per call when looking for the latest of a page's signups. */
+  private static final int RUNS_PAGE_SIZE = 1000;
 
   private final WorkflowClient client;
 
@@ -84,19 +98,17 @@ public final class SignupReads {
    * @throws IllegalArgumentException when {@code pageToken} is not one this method returned
    */
   public SignupPage list(SignupStatus status, int pageSize, String pageToken) {
+    boolean withToken = pageToken != null && !pageToken.isEmpty();
     ListWorkflowExecutionsRequest.Builder request =
         ListWorkflowExecutionsRequest.newBuilder()
-            .setNamespace(client.getOptions().getNamespace())
             .setPageSize(pageSize)
             .setQuery(
-                "WorkflowType = '"
-                    + SignupWorkflow.TYPE
-                    + "' AND ExecutionStatus != 'ContinuedAsNew' AND "
+                SIGNUP_RUNS
+                    + " AND "
                     + SignupSearchAttributes.STATUS.getName()
                     + " = '"
                     + status.name()
                     + "'");
-    boolean withToken = pageToken != null && !pageToken.isEmpty();
     if (withToken) {
       try {
         request.setNextPageToken(ByteString.copyFrom(Base64.getUrlDecoder().decode(pageToken)));
@@ -104,40 +116,72 @@ public final class SignupReads {
         throw new IllegalArgumentException("pageToken is not valid");
       }
     }
-    ListWorkflowExecutionsResponse response =
+    ListWorkflowExecutionsResponse page =
         TemporalCalls.callWithPageToken(
-            "cannot list signups now",
-            withToken,
-            () ->
-                client
-                    .getWorkflowServiceStubs()
-                    .blockingStub()
-                    .listWorkflowExecutions(request.build()));
+            "cannot list signups now", withToken, () -> listExecutions(request));
+    Set<String> latest = latestRuns(page.getExecutionsList());
     List<SignupSummary> signups =
-        response.getExecutionsList().stream().filter(this::isLatestRun).map(this::summary).toList();
+        page.getExecutionsList().stream()
+            .filter(info -> latest.contains(info.getExecution().getRunId()))
+            .map(this::summary)
+            .toList();
     String next =
-        response.getNextPageToken().isEmpty()
+        page.getNextPageToken().isEmpty()
             ? null
             : Base64.getUrlEncoder()
                 .withoutPadding()
-                .encodeToString(response.getNextPageToken().toByteArray());
+                .encodeToString(page.getNextPageToken().toByteArray());
     return new SignupPage(signups, next);
   }
 
   /**
-   * Whether {@code info} is its signup's latest run: a run that ended is superseded once the signup
-   * starts again, by a re-drive or a new signup after it expired.
+   * The run ids, among {@code executions}, that are their signup's latest run. A run that ended is
+   * superseded once its signup starts again (a re-drive, or a new signup after it expired); one
+   * visibility query over the page's signups tells, whatever the page's size.
    */
-  private boolean isLatestRun(WorkflowExecutionInfo info) {
-    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return true;
+  private Set<String> latestRuns(List<WorkflowExecutionInfo> executions) {
+    Set<String> closedIds = new TreeSet<>();
+    Set<String> latest = new HashSet<>();
+    for (WorkflowExecutionInfo info : executions) {
+      if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        latest.add(info.getExecution().getRunId());
+      } else if (SignupIds.isWellFormed(info.getExecution().getWorkflowId())) {
+        closedIds.add(info.getExecution().getWorkflowId());
+      }
     }
-    String latest =
-        describe(info.getExecution().getWorkflowId(), "cannot list signups now")
-            .getWorkflowExecutionInfo()
-            .getExecution()
-            .getRunId();
-    return latest.equals(info.getExecution().getRunId());
+    if (closedIds.isEmpty()) {
+      return latest;
+    }
+    Map<String, WorkflowExecutionInfo> newest = new HashMap<>();
+    ListWorkflowExecutionsRequest.Builder runs =
+        ListWorkflowExecutionsRequest.newBuilder()
+            .setPageSize(RUNS_PAGE_SIZE)
+            .setQuery(
+                SIGNUP_RUNS
+                    + " AND WorkflowId IN ("
+                    + closedIds.stream().map(id -> "'" + id + "'").collect(Collectors.joining(","))
+                    + ")");
+    do {
+      ListWorkflowExecutionsResponse response =
+          call("cannot list signups now", () -> listExecutions(runs));
+      for (WorkflowExecutionInfo run : response.getExecutionsList()) {
+        newest.merge(
+            run.getExecution().getWorkflowId(),
+            run,
+            (a, b) -> Timestamps.compare(a.getStartTime(), b.getStartTime()) >= 0 ? a : b);
+      }
+      runs.setNextPageToken(response.getNextPageToken());
+    } while (!runs.getNextPageToken().isEmpty());
+    newest.values().forEach(run -> latest.add(run.getExecution().getRunId()));
+    return latest;
+  }
+
+  private ListWorkflowExecutionsResponse listExecutions(
+      ListWorkflowExecutionsRequest.Builder request) {
+    return client
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .listWorkflowExecutions(request.setNamespace(client.getOptions().getNamespace()).build());
   }
 
   private SignupSummary summary(WorkflowExecutionInfo info) {

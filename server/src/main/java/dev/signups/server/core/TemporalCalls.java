@@ -12,8 +12,10 @@ import java.util.function.Supplier;
  */
 final class TemporalCalls {
 
+  /** Temporal is down, too slow, or shedding load (RESOURCE_EXHAUSTED: over its rate limits). */
   private static final Set<Status.Code> UNAVAILABLE =
-      Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED);
+      Set.of(
+          Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
 
   /** How the server answers a page token it cannot decode: SQL visibility says UNKNOWN. */
   private static final Set<Status.Code> REJECTED_TOKEN =

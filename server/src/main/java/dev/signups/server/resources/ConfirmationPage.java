@@ -4,6 +4,12 @@ import jakarta.ws.rs.core.Response;
 
 /** The pages a confirmation link can lead to. */
 enum ConfirmationPage {
+  CONFIRM(
+      Response.Status.OK,
+      "Confirm your email address",
+      "Press the button to confirm that this email address is yours.",
+      "confirm",
+      "Confirm my address"),
   CONFIRMED(
       Response.Status.OK,
       "Your address is confirmed",
@@ -15,7 +21,9 @@ enum ConfirmationPage {
   EXPIRED(
       Response.Status.GONE,
       "This link has expired",
-      "Confirmation links work for a limited time, and this one has run out."),
+      "Confirmation links work for a limited time, and this one has run out.",
+      "confirm/renew",
+      "Send me a new link"),
   INVALID(
       Response.Status.BAD_REQUEST,
       "This link is not valid",
@@ -46,29 +54,47 @@ enum ConfirmationPage {
   private final Response.Status status;
   private final String title;
   private final String message;
+  private final String formAction;
+  private final String button;
 
   ConfirmationPage(Response.Status status, String title, String message) {
-    this.status = status;
-    this.title = title;
-    this.message = message;
+    this(status, title, message, null, null);
   }
 
   /**
-   * The page; {@code renewToken}, when given, adds the form that asks for a new link. It must be a
-   * token {@link dev.signups.activities.links.ConfirmationTokens} verified, whose characters need
-   * no escaping in HTML.
+   * A page with a form that posts the link's token to {@code formAction}, relative to the
+   * confirmation page, under a button saying {@code button}.
    */
-  Response response(String renewToken) {
+  ConfirmationPage(
+      Response.Status status, String title, String message, String formAction, String button) {
+    this.status = status;
+    this.title = title;
+    this.message = message;
+    this.formAction = formAction;
+    this.button = button;
+  }
+
+  /** The page, without a form. */
+  Response response() {
+    return response(null);
+  }
+
+  /**
+   * The page; for a page with a form, {@code token} is the token it posts. It must be a token
+   * {@link dev.signups.activities.links.ConfirmationTokens} verified, whose characters need no
+   * escaping in HTML.
+   */
+  Response response(String token) {
     String form =
-        renewToken == null
+        token == null || formAction == null
             ? ""
             : """
-              <form method="post" action="confirm/renew">
+              <form method="post" action="%s">
               <input type="hidden" name="token" value="%s">
-              <button type="submit">Send me a new link</button>
+              <button type="submit">%s</button>
               </form>
               """
-                .formatted(renewToken);
+                .formatted(formAction, token, button);
     String html =
         """
         <!DOCTYPE html>

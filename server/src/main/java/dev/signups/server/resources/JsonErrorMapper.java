@@ -1,12 +1,12 @@
 package dev.signups.server.resources;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.dropwizard.jersey.errors.ErrorMessage;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -14,8 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * Answers 400 for a body that is not the expected JSON, saying which field is wrong without
- * exposing class names or parser internals. A refusal raised while the body was being read (such as
- * {@link BodySizeLimitFilter}'s 413) keeps its own answer.
+ * exposing class names or parser internals.
  */
 public final class JsonErrorMapper implements ExceptionMapper<JsonProcessingException> {
 
@@ -23,11 +22,6 @@ public final class JsonErrorMapper implements ExceptionMapper<JsonProcessingExce
   public Response toResponse(JsonProcessingException e) {
     if (e instanceof InvalidDefinitionException) {
       throw new IllegalStateException("Cannot bind a request type", e);
-    }
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof WebApplicationException refusal) {
-        return refusal.getResponse();
-      }
     }
     int status = Response.Status.BAD_REQUEST.getStatusCode();
     return Response.status(status)
@@ -51,6 +45,11 @@ public final class JsonErrorMapper implements ExceptionMapper<JsonProcessingExce
     }
     if (e instanceof MismatchedInputException) {
       return "Request body must be a JSON object";
+    }
+    if (e instanceof JsonParseException && e.getOriginalMessage().startsWith("Duplicate field")) {
+      return "Field "
+          + e.getOriginalMessage().substring("Duplicate field ".length())
+          + " appears more than once";
     }
     return "Request body is not valid JSON";
   }

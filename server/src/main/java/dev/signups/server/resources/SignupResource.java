@@ -1,96 +1,57 @@
 package dev.signups.server.resources;
 
 import dev.signups.server.api.SignupAccepted;
-import dev.signups.server.api.SignupPage;
 import dev.signups.server.api.SignupRequest;
-import dev.signups.server.api.SignupView;
 import dev.signups.server.core.SignupCommands;
-import dev.signups.server.core.SignupReads;
-import dev.signups.workflows.SignupStatus;
+import dev.signups.server.limits.RateLimits;
+import io.dropwizard.jersey.errors.ErrorMessage;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 
-/** Starts signups, re-drives failed ones and reports on them. */
+/** Takes signups: the JSON endpoint of the public port. */
 @Path("/signups")
 @Produces(MediaType.APPLICATION_JSON)
 public class SignupResource {
 
-  private final SignupCommands commands;
-  private final SignupReads reads;
+  private static final int TOO_MANY_REQUESTS = 429;
 
-  public SignupResource(SignupCommands commands, SignupReads reads) {
+  private final SignupCommands commands;
+  private final RateLimits limits;
+
+  public SignupResource(SignupCommands commands, RateLimits limits) {
     this.commands = commands;
-    this.reads = reads;
+    this.limits = limits;
   }
 
   /**
    * Starts the signup of an address, or passes the request to the signup already running for it.
    * Every request gets the same answer, 202 with no id, so that nobody learns from it whether an
-   * address is known.
+   * address is known; a client or a recipient domain over its rate limit gets 429, whatever the
+   * address.
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response create(@NotNull @Valid SignupRequest request) {
-    commands.start(request.email(), request.name());
-    return Response.accepted(SignupAccepted.ACCEPTED).build();
-  }
-
-  /**
-   * Re-drives a signup whose confirmation email could not be delivered: a new run, with the address
-   * and name of the failed one, under the same id; the failed run stays in the history. 409 for a
-   * signup that is not {@code DELIVERY_FAILED}.
-   */
-  @POST
-  @Path("{id}/retry")
-  public Response retry(@PathParam("id") String id) {
-    SignupStatus status =
-        commands
-            .restart(id, SignupStatus.DELIVERY_FAILED)
-            .orElseThrow(() -> new NotFoundException("No signup " + id));
-    if (status != SignupStatus.DELIVERY_FAILED) {
-      throw new ClientErrorException(
-          "Signup " + id + " is " + status + "; only a DELIVERY_FAILED signup can be retried",
-          Response.Status.CONFLICT);
-    }
-    return Response.accepted(SignupAccepted.ACCEPTED)
-        .location(UriBuilder.fromResource(SignupResource.class).path(id).build())
-        .build();
-  }
-
-  /**
-   * Lists signups by status, newest first: {@code ?status=DELIVERY_FAILED} is the dead-letter view.
-   */
-  @GET
-  public SignupPage list(
-      @QueryParam("status") @NotNull SignupStatus status,
-      @QueryParam("pageSize") @DefaultValue("20") @Min(1) @Max(100) int pageSize,
-      @QueryParam("pageToken") String pageToken) {
-    try {
-      return reads.list(status, pageSize, pageToken);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequestException(e.getMessage());
-    }
-  }
-
-  @GET
-  @Path("{id}")
-  public SignupView get(@PathParam("id") String id) {
-    return reads.find(id).orElseThrow(() -> new NotFoundException("No signup " + id));
+  public Response create(@NotNull @Valid SignupRequest request, @Context HttpServletRequest http) {
+    return limits
+        .acquire(http, request.email())
+        .map(
+            refusal ->
+                Response.status(TOO_MANY_REQUESTS)
+                    .header("Retry-After", refusal.retryAfterSeconds())
+                    .entity(new ErrorMessage(TOO_MANY_REQUESTS, refusal.message()))
+                    .build())
+        .orElseGet(
+            () -> {
+              commands.start(request.email(), request.name());
+              return Response.accepted(SignupAccepted.ACCEPTED).build();
+            });
   }
 }

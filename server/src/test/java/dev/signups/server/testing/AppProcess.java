@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,16 +33,24 @@ public final class AppProcess implements AutoCloseable {
           "smtp.readTimeout", "4s",
           "smtp.writeTimeout", "4s");
 
+  /** Rate limits no test of delivery reaches: tests of the limits set their own. */
+  private static final Map<String, String> UNLIMITED =
+      Map.of(
+          "rateLimits.perClient.requests", "1000000",
+          "rateLimits.perDomain.requests", "1000000");
+
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
   private final int apiPort;
+  private final int adminPort;
   private final String signupIdSecret;
   private final Path log;
 
-  private AppProcess(Process process, int apiPort, String signupIdSecret, Path log) {
+  private AppProcess(Process process, int apiPort, int adminPort, String signupIdSecret, Path log) {
     this.process = process;
     this.apiPort = apiPort;
+    this.adminPort = adminPort;
     this.signupIdSecret = signupIdSecret;
     this.log = log;
   }
@@ -59,7 +68,9 @@ public final class AppProcess implements AutoCloseable {
     int adminPort = Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
+    Map<String, String> configuration = new TreeMap<>(UNLIMITED);
+    configuration.putAll(overrides);
+    configuration.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
     command.addAll(List.of("-jar", build.jar().toString(), "server", build.config().toString()));
     Path log = Files.createTempFile("signups-app-", ".log");
     ProcessBuilder builder =
@@ -69,13 +80,14 @@ public final class AppProcess implements AutoCloseable {
     builder.environment().put("ADMIN_PORT", Integer.toString(adminPort));
     builder.environment().put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
     AppProcess app =
-        new AppProcess(builder.start(), apiPort, environment.get("SIGNUP_ID_SECRET"), log);
+        new AppProcess(
+            builder.start(), apiPort, adminPort, environment.get("SIGNUP_ID_SECRET"), log);
     app.awaitHealthCheck(adminPort);
     return app;
   }
 
   public SignupApi api(Duration patience) {
-    return new SignupApi(apiPort, signupIdSecret, patience);
+    return new SignupApi(apiPort, adminPort, signupIdSecret, patience);
   }
 
   /** The process id, the first part of its Temporal worker identity ({@code pid@host}). */

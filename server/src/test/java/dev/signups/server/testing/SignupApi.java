@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** The signup HTTP API of a running application, as a client sees it. */
+/**
+ * The signup HTTP API of a running application, as a client sees it: the public port for signups
+ * and confirmation pages, the admin port for the operators' reads and re-drives.
+ */
 public final class SignupApi {
 
   /** The status of a signup once the mail server accepted its confirmation email. */
@@ -28,6 +31,7 @@ public final class SignupApi {
   private static final ObjectMapper json = new ObjectMapper();
 
   private final int port;
+  private final int adminPort;
   private final SignupIds ids;
   private final Duration patience;
 
@@ -35,8 +39,9 @@ public final class SignupApi {
    * @param signupIdSecret the application's {@code signupIdSecret}, from which the ids of addresses
    *     are computed here, since the API never tells them
    */
-  public SignupApi(int port, String signupIdSecret, Duration patience) {
+  public SignupApi(int port, int adminPort, String signupIdSecret, Duration patience) {
     this.port = port;
+    this.adminPort = adminPort;
     this.ids = new SignupIds(signupIdSecret);
     this.patience = patience;
   }
@@ -70,15 +75,37 @@ public final class SignupApi {
     return ids.idFor(email);
   }
 
-  /** Follows a link from an email, as a browser would, without following redirects. */
-  public HttpResponse<String> follow(URI link) throws IOException, InterruptedException {
+  /** Opens a link from an email, as a browser would, without following redirects. */
+  public HttpResponse<String> open(URI link) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(link).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Follows a link from an email as its owner does: opens it and, when its page asks, presses
+   * "Confirm my address". Returns the last page.
+   */
+  public HttpResponse<String> follow(URI link) throws IOException, InterruptedException {
+    HttpResponse<String> page = open(link);
+    if (page.statusCode() != 200 || !page.body().contains("action=\"confirm\"")) {
+      return page;
+    }
+    return confirm(Inbox.token(link));
+  }
+
+  /** Submits the form of a link's page, which confirms. */
+  public HttpResponse<String> confirm(String token) throws IOException, InterruptedException {
+    return postForm("/signups/confirm", token);
   }
 
   /** Submits the form of the "link expired" page, which asks for a new link. */
   public HttpResponse<String> renew(String token) throws IOException, InterruptedException {
+    return postForm("/signups/confirm/renew", token);
+  }
+
+  private HttpResponse<String> postForm(String path, String token)
+      throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(uri("/signups/confirm/renew"))
+        HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
@@ -87,10 +114,10 @@ public final class SignupApi {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Re-drives a signup whose delivery failed. */
+  /** Re-drives a signup whose delivery failed, on the admin port. */
   public HttpResponse<String> retry(String id) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(uri("/signups/" + id + "/retry"))
+        HttpRequest.newBuilder(adminUri("/signups/" + id + "/retry"))
             .POST(HttpRequest.BodyPublishers.noBody())
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -141,7 +168,8 @@ public final class SignupApi {
 
   private JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
-        http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(adminUri(path)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new AssertionError("GET " + path + ": " + describe(response));
     }
@@ -154,5 +182,9 @@ public final class SignupApi {
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private URI adminUri(String path) {
+    return URI.create("http://127.0.0.1:" + adminPort + path);
   }
 }
