@@ -176,9 +176,10 @@ Everything is up:
 
 Try it:
   curl -X POST localhost:$API_PORT/signups -H 'Content-Type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'
-  then open the email in the MailDev inbox and click its link. The signup's state:
+  then open the email in the MailDev inbox, click its link and press "Confirm my address".
+  The signup's state, on the admin port:
   curl -X POST "localhost:$ADMIN_PORT/tasks/signup-id?email=ada@example.com"   # its id
-  curl localhost:$API_PORT/signups/<id>
+  curl localhost:$ADMIN_PORT/signups/<id>
 
 Logs are in data/*.log; the app log follows. Press Ctrl-C to stop everything.
 
