@@ -20,11 +20,13 @@ import dev.signups.server.core.SignupIds;
 import dev.signups.server.core.SignupReads;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
-import dev.signups.server.limits.RateLimits;
+import dev.signups.server.health.WorkerHealthCheck;
+import dev.signups.server.metrics.PrometheusMetrics;
 import dev.signups.server.resources.ConfirmationResource;
 import dev.signups.server.resources.JsonErrorMapper;
 import dev.signups.server.resources.RequestBodyFilter;
 import dev.signups.server.resources.SignupAdminResource;
+import dev.signups.server.resources.SignupOutcomeMetrics;
 import dev.signups.server.resources.SignupResource;
 import dev.signups.server.resources.TemporalUnavailableMapper;
 import dev.signups.server.tasks.SignupIdTask;
@@ -42,7 +44,9 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.dropwizard.util.DataSize;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
@@ -110,17 +114,18 @@ public class SignupApplication extends Application<SignupConfiguration> {
   @Override
   public void run(SignupConfiguration config, Environment environment) {
     TemporalFactory temporal = config.getTemporal();
-    WorkflowClient client = temporal.buildApiClient(environment);
+    PrometheusMetrics metrics = PrometheusMetrics.serve(environment);
+    WorkflowClient client = temporal.buildApiClient(environment, metrics.temporal());
     environment
         .healthChecks()
         .register(
             "temporal",
             new TemporalHealthCheck(client.getWorkflowServiceStubs(), temporal.getNamespace()));
     if (config.getRoles().contains(Role.WORKER)) {
-      runWorker(config, environment);
+      runWorker(config, environment, metrics);
     }
     if (config.getRoles().contains(Role.API)) {
-      runApi(config, environment, client);
+      runApi(config, environment, client, metrics.meters());
     }
   }
 
@@ -131,19 +136,16 @@ public class SignupApplication extends Application<SignupConfiguration> {
    * with their own.
    */
   public static void registerApis(
-      Environment environment,
-      SignupCommands commands,
-      SignupReads reads,
-      RateLimits limits,
-      boolean oneClickConfirmation,
-      DataSize maxRequestBodySize) {
+      Environment environment, SignupCommands commands, SignupReads reads, ApiSettings settings) {
     JerseyEnvironment api = environment.jersey();
-    api.register(new SignupResource(commands, limits));
-    api.register(new ConfirmationResource(commands, oneClickConfirmation));
-    registerCommon(api, maxRequestBodySize);
+    api.register(new SignupResource(commands, settings.limits()));
+    api.register(
+        new ConfirmationResource(commands, settings.oneClickConfirmation(), settings.meters()));
+    api.register(new SignupOutcomeMetrics(settings.meters()));
+    registerCommon(api, settings.maxRequestBodySize());
     JerseyEnvironment admin = AdminJersey.serve(environment, "/signups/*");
     admin.register(new SignupAdminResource(commands, reads));
-    registerCommon(admin, maxRequestBodySize);
+    registerCommon(admin, settings.maxRequestBodySize());
   }
 
   private static void registerCommon(JerseyEnvironment jersey, DataSize maxRequestBodySize) {
@@ -153,12 +155,14 @@ public class SignupApplication extends Application<SignupConfiguration> {
   }
 
   /** Polls the task queue: runs signup workflows and sends their email. */
-  private static void runWorker(SignupConfiguration config, Environment environment) {
+  private static void runWorker(
+      SignupConfiguration config, Environment environment, PrometheusMetrics metrics) {
     TemporalFactory temporal = config.getTemporal();
     SmtpEmailSender sender = config.getSmtp().build();
-    WorkflowClient client = temporal.buildWorkerClient(environment);
-    WorkerFactory workers = WorkerFactory.newInstance(client);
-    Worker worker = workers.newWorker(temporal.getTaskQueue());
+    WorkerFactory workers = temporal.buildWorkerFactory(environment, metrics.temporal());
+    WorkflowServiceStubs connection = workers.getWorkflowClient().getWorkflowServiceStubs();
+    Worker worker =
+        workers.newWorker(temporal.getTaskQueue(), temporal.getWorker().workerOptions());
     SignupWorkflows.register(
         worker,
         Map.of(
@@ -168,13 +172,11 @@ public class SignupApplication extends Application<SignupConfiguration> {
             config.getSendWelcomeEmail().build()));
     ConfirmationLinks links = config.getConfirmation().links();
     worker.registerActivitiesImplementations(new SendEmailActivityImpl(sender, links), links);
-    environment
-        .lifecycle()
-        .manage(
-            new SearchAttributesCheck(client.getWorkflowServiceStubs(), temporal.getNamespace()));
+    environment.lifecycle().manage(new SearchAttributesCheck(connection, temporal.getNamespace()));
     environment
         .lifecycle()
         .manage(new WorkerLifecycle(workers, temporal.getWorkerShutdownGracePeriod()));
+    environment.healthChecks().register("worker", new WorkerHealthCheck(workers, worker));
     environment
         .healthChecks()
         .register(
@@ -187,7 +189,10 @@ public class SignupApplication extends Application<SignupConfiguration> {
 
   /** Serves the HTTP API, which starts and reads signups through {@code client}. */
   private static void runApi(
-      SignupConfiguration config, Environment environment, WorkflowClient client) {
+      SignupConfiguration config,
+      Environment environment,
+      WorkflowClient client,
+      MeterRegistry meters) {
     SignupIds ids = new SignupIds(config.getSignupIdSecret());
     ConfirmationFactory confirmation = config.getConfirmation();
     SignupReads reads = new SignupReads(client);
@@ -205,8 +210,10 @@ public class SignupApplication extends Application<SignupConfiguration> {
         environment,
         commands,
         reads,
-        config.getRateLimits().build(),
-        confirmation.isOneClick(),
-        config.getMaxRequestBodySize());
+        new ApiSettings(
+            config.getRateLimits().build(),
+            confirmation.isOneClick(),
+            config.getMaxRequestBodySize(),
+            meters));
   }
 }

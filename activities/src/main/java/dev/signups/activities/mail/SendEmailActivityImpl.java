@@ -1,21 +1,28 @@
 package dev.signups.activities.mail;
 
+import com.uber.m3.tally.Scope;
 import dev.signups.activities.EmailFailure;
 import dev.signups.activities.EmailKind;
 import dev.signups.activities.EmailReceipt;
 import dev.signups.activities.EmailRequest;
+import dev.signups.activities.PersonalData;
 import dev.signups.activities.SendEmailActivity;
 import dev.signups.activities.links.ConfirmationLinks;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * Composes the signup emails, with their confirmation links, and hands them to an {@link
- * EmailSender}.
+ * EmailSender}. Every attempt is counted in the worker's Temporal metrics: {@value #SENDS} by
+ * email, result, failure type and SMTP reply class, and {@value #LATENCY} by email and result.
  */
 public final class SendEmailActivityImpl implements SendEmailActivity {
+
+  static final String SENDS = "signups_emails";
+  static final String LATENCY = "signups_email_send_latency";
 
   private final EmailSender sender;
   private final ConfirmationLinks links;
@@ -31,7 +38,8 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
 
   @Override
   public EmailReceipt send(EmailRequest request) {
-    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    int attempt = context.getInfo().getAttempt();
     request
         .recipient()
         .problem()
@@ -40,10 +48,15 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
               throw failure(EmailFailure.InvalidEmailRequest, problem, attempt);
             });
     String linkUrl = request.link() == null ? null : links.url(request.link());
+    long started = System.nanoTime();
     try {
       String messageId = sender.send(templates.get(request.kind()).render(request, linkUrl));
+      record(context, request.kind(), started, "sent", "none", "2xx");
       return new EmailReceipt(messageId, attempt);
     } catch (EmailDeliveryException e) {
+      String replyClass =
+          e.replyCode() == EmailDeliveryException.NO_REPLY ? "none" : e.replyCode() / 100 + "xx";
+      record(context, request.kind(), started, "failed", e.failure().name(), replyClass);
       throw failure(e.failure(), e.getMessage(), attempt);
     }
   }
@@ -53,15 +66,29 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
     return send(request);
   }
 
+  private static void record(
+      ActivityExecutionContext context,
+      EmailKind kind,
+      long started,
+      String result,
+      String failure,
+      String replyClass) {
+    Scope scope =
+        context.getMetricsScope().tagged(Map.of("email", kind.template(), "result", result));
+    scope.tagged(Map.of("failure", failure, "smtp_reply", replyClass)).counter(SENDS).inc(1);
+    scope.timer(LATENCY).record(com.uber.m3.util.Duration.ofNanos(System.nanoTime() - started));
+  }
+
   /**
-   * The failure Temporal records for this attempt: the SMTP reply or network error as its message,
-   * and no Java stack trace, which would only show where this method threw it.
+   * The failure Temporal records for this attempt: the SMTP reply or network error, with every
+   * address in it masked, as its message, and no Java stack trace, which would only show where this
+   * method threw it.
    */
   private static ApplicationFailure failure(EmailFailure type, String message, int attempt) {
     ApplicationFailure failure =
         ApplicationFailure.newBuilder()
             .setType(type.name())
-            .setMessage(message)
+            .setMessage(PersonalData.maskAddresses(message))
             .setNonRetryable(!type.retryable())
             .setDetails(attempt)
             .build();

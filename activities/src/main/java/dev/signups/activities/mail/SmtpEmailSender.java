@@ -112,10 +112,10 @@ public final class SmtpEmailSender implements EmailSender {
     for (Exception cause = e; cause != null; cause = next(cause)) {
       int code = replyCode(cause);
       if (code >= 500) {
-        return new EmailDeliveryException(EmailFailure.PermanentEmailFailure, reply(cause));
+        return new EmailDeliveryException(EmailFailure.PermanentEmailFailure, code, reply(cause));
       }
       if (code >= 400) {
-        return new EmailDeliveryException(EmailFailure.TransientEmailFailure, reply(cause));
+        return new EmailDeliveryException(EmailFailure.TransientEmailFailure, code, reply(cause));
       }
     }
     return new EmailDeliveryException(withoutReply, networkError(e));

@@ -3,6 +3,7 @@ package dev.signups.server.core;
 import static dev.signups.server.core.TemporalCalls.call;
 
 import dev.signups.activities.ConfirmationClaim;
+import dev.signups.activities.PersonalData;
 import dev.signups.activities.links.ConfirmationTokens;
 import dev.signups.server.api.SignupView;
 import dev.signups.server.confirm.ConfirmationOutcome;
@@ -176,7 +177,7 @@ public final class SignupCommands {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(id)
         .setTaskQueue(taskQueue)
-        .setStaticSummary("Signup of " + SignupIds.mask(email))
+        .setStaticSummary("Signup of " + PersonalData.maskAddress(email))
         .setWorkflowIdConflictPolicy(conflict)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .build();

@@ -29,15 +29,6 @@ public final class SignupIds {
     return PREFIX + HexFormat.of().formatHex(digest).substring(0, HEX_CHARS);
   }
 
-  /**
-   * Returns {@code address} with all of its local part but the first character hidden, such as
-   * {@code a***@example.com}: enough for an operator to tell signups apart, not to read an address.
-   */
-  public static String mask(String address) {
-    int at = address.lastIndexOf('@');
-    return at < 1 ? "***" : address.charAt(0) + "***" + address.substring(at);
-  }
-
   /** Whether {@code id} has the shape of an id this class makes. */
   public static boolean isWellFormed(String id) {
     return id != null && WELL_FORMED.matcher(id).matches();

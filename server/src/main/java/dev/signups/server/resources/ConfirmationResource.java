@@ -5,6 +5,8 @@ import dev.signups.server.confirm.ConfirmationOutcome;
 import dev.signups.server.core.SignupCommands;
 import dev.signups.server.core.TemporalUnavailableException;
 import dev.signups.workflows.SignupStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,14 +36,17 @@ public class ConfirmationResource {
 
   private final SignupCommands commands;
   private final boolean oneClick;
+  private final MeterRegistry meters;
 
   /**
    * @param oneClick whether opening a link confirms at once, without the button: convenient, but
    *     every mail scanner that opens links then confirms the signups it sees
+   * @param meters counts confirmations by outcome, as {@code signups_confirmations_total}
    */
-  public ConfirmationResource(SignupCommands commands, boolean oneClick) {
+  public ConfirmationResource(SignupCommands commands, boolean oneClick, MeterRegistry meters) {
     this.commands = commands;
     this.oneClick = oneClick;
+    this.meters = meters;
   }
 
   /**
@@ -62,7 +68,12 @@ public class ConfirmationResource {
   @POST
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response confirm(@FormParam("token") String token) {
-    return unlessUnavailable(() -> page(commands.confirm(token), token));
+    return unlessUnavailable(
+        () -> {
+          ConfirmationOutcome outcome = commands.confirm(token);
+          count(outcome.name());
+          return page(outcome, token);
+        });
   }
 
   /**
@@ -109,12 +120,20 @@ public class ConfirmationResource {
   }
 
   /** The page {@code page} renders, or a page asking to come back when Temporal is unreachable. */
-  private static Response unlessUnavailable(Supplier<Response> page) {
+  private Response unlessUnavailable(Supplier<Response> page) {
     try {
       return page.get();
     } catch (TemporalUnavailableException e) {
       log.warn("{}: {}", e.getMessage(), e.getCause().getMessage());
       return ConfirmationPage.UNAVAILABLE.response();
     }
+  }
+
+  private void count(String outcome) {
+    Counter.builder("signups.confirmations")
+        .description("Confirmations by outcome: the button pressed, or one-click links opened")
+        .tag("outcome", outcome.toLowerCase(Locale.ROOT))
+        .register(meters)
+        .increment();
   }
 }

@@ -1,6 +1,7 @@
 package dev.signups.server.temporal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.uber.m3.tally.Scope;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
@@ -11,6 +12,8 @@ import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.serviceclient.rpcretry.DefaultStubServiceOperationRpcRetryOptions;
+import io.temporal.worker.WorkerFactory;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +47,13 @@ public class TemporalFactory {
    */
   @NotNull @JsonProperty private Duration workerShutdownGracePeriod = Duration.seconds(30);
 
+  /** TLS, a client certificate or an API key, for a cluster that asks for them. Default none. */
+  @Valid @NotNull @JsonProperty
+  private ConnectionSecurityFactory security = new ConnectionSecurityFactory();
+
+  /** How much work each worker process takes on. */
+  @Valid @NotNull @JsonProperty private WorkerTuningFactory worker = new WorkerTuningFactory();
+
   public String getNamespace() {
     return namespace;
   }
@@ -56,37 +66,45 @@ public class TemporalFactory {
     return workerShutdownGracePeriod;
   }
 
+  public WorkerTuningFactory getWorker() {
+    return worker;
+  }
+
   /**
    * Builds the client the HTTP API uses: each call gives up after {@code rpcTimeout}, retries
    * included, so a request answers 503 quickly when Temporal is down. Its connection closes when
-   * the application stops.
+   * the application stops; it reports its metrics to {@code metrics}.
    */
-  public WorkflowClient buildApiClient(Environment environment) {
+  public WorkflowClient buildApiClient(Environment environment, Scope metrics) {
     return client(
         environment,
+        metrics,
         WorkflowServiceStubsOptions.newBuilder()
             .setRpcRetryOptions(
                 RpcRetryOptions.newBuilder(DefaultStubServiceOperationRpcRetryOptions.INSTANCE)
                     .setExpiration(rpcTimeout.toJavaDuration())
                     .validateBuildWithDefaults())
-            .setTarget(target)
             .setRpcTimeout(rpcTimeout.toJavaDuration())
             // The first call also asks the server for its capabilities, under a timeout of its own
             // (5s by default) that would otherwise come on top of rpcTimeout.
-            .setSystemInfoTimeout(rpcTimeout.toJavaDuration())
-            .build());
+            .setSystemInfoTimeout(rpcTimeout.toJavaDuration()));
   }
 
   /**
-   * Builds the client the worker polls with. It keeps the SDK's patient retries, so a worker rides
-   * out a Temporal restart and still reports the activities it finished meanwhile.
+   * Builds the worker factory, tuned as configured, with its own client. The client keeps the SDK's
+   * patient retries, so a worker rides out a Temporal restart and still reports the activities it
+   * finished meanwhile.
    */
-  public WorkflowClient buildWorkerClient(Environment environment) {
-    return client(environment, WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+  public WorkerFactory buildWorkerFactory(Environment environment, Scope metrics) {
+    WorkflowClient client = client(environment, metrics, WorkflowServiceStubsOptions.newBuilder());
+    return WorkerFactory.newInstance(client, worker.factoryOptions());
   }
 
-  private WorkflowClient client(Environment environment, WorkflowServiceStubsOptions options) {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options);
+  private WorkflowClient client(
+      Environment environment, Scope metrics, WorkflowServiceStubsOptions.Builder options) {
+    options.setTarget(target).setMetricsScope(metrics);
+    security.applyTo(options);
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
     environment
         .lifecycle()
         .manage(

@@ -71,11 +71,4 @@ class SignupIdsTest {
     assertThat(SignupIds.isWellFormed(" signup-" + "a".repeat(32))).isFalse();
     assertThat(SignupIds.isWellFormed("signup-" + "a".repeat(32) + "\n")).isFalse();
   }
-
-  @Test
-  void shouldMaskAllButTheFirstCharacterOfTheLocalPart() {
-    assertThat(SignupIds.mask("ada@example.com")).isEqualTo("a***@example.com");
-    assertThat(SignupIds.mask("x@example.com")).isEqualTo("x***@example.com");
-    assertThat(SignupIds.mask("not-an-address")).isEqualTo("***");
-  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.uber.m3.tally.NoopScope;
 import dev.signups.activities.ConfirmationClaim;
 import dev.signups.activities.EmailReceipt;
 import dev.signups.activities.EmailRequest;
@@ -17,6 +18,7 @@ import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;
+import dev.signups.server.ApiSettings;
 import dev.signups.server.SignupApplication;
 import dev.signups.server.core.SignupCommands;
 import dev.signups.server.core.SignupIds;
@@ -44,6 +46,7 @@ import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.util.DataSize;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -655,7 +658,8 @@ class SignupResourceTest {
                     new ByteArrayInputStream(
                         ("target: 127.0.0.1:" + closedPort + "\nrpcTimeout: 1s\n").getBytes()),
                 "temporal.yml");
-    DropwizardTestSupport<Configuration> down = startApi(unreachable::buildApiClient);
+    DropwizardTestSupport<Configuration> down =
+        startApi(environment -> unreachable.buildApiClient(environment, new NoopScope()));
     try {
       String id = ids.idFor("ada@example.com");
       for (Callable<HttpResponse<String>> request :
@@ -979,9 +983,11 @@ class SignupResourceTest {
           environment,
           commands,
           reads,
-          new RateLimits(UNLIMITED, UNLIMITED, ""),
-          false,
-          DataSize.bytes(MAX_BODY_BYTES));
+          new ApiSettings(
+              new RateLimits(UNLIMITED, UNLIMITED, ""),
+              false,
+              DataSize.bytes(MAX_BODY_BYTES),
+              new SimpleMeterRegistry()));
     }
   }
 

@@ -1,0 +1,70 @@
+package dev.signups.server.temporal;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import jakarta.validation.constraints.Min;
+
+/**
+ * How much work one worker process takes on. The defaults suit a small machine (2 cores, a few
+ * hundred MB of heap); raise them on bigger ones, or run more worker processes.
+ */
+public class WorkerTuningFactory {
+
+  /**
+   * Activity tasks run at once: emails being sent, each holding a thread and an SMTP connection
+   * while it waits on the server. Default 50; at least 1.
+   */
+  @Min(1)
+  @JsonProperty
+  private int maxConcurrentActivities = 50;
+
+  /**
+   * Workflow tasks run at once. They are short bursts of CPU; more than a few per core only queue.
+   * Default 10; at least 1.
+   */
+  @Min(1)
+  @JsonProperty
+  private int maxConcurrentWorkflowTasks = 10;
+
+  /** Local activities run at once (the link digests). Default 10; at least 1. */
+  @Min(1)
+  @JsonProperty
+  private int maxConcurrentLocalActivities = 10;
+
+  /** Long polls held open for activity tasks. Default 2; at least 1. */
+  @Min(1)
+  @JsonProperty
+  private int activityPollers = 2;
+
+  /** Long polls held open for workflow tasks. Default 2; at least 2 (sticky and normal queue). */
+  @Min(2)
+  @JsonProperty
+  private int workflowTaskPollers = 2;
+
+  /**
+   * Signups whose workflow state stays cached between tasks (the sticky cache), so their next task
+   * needs no replay of the history. Each holds a thread while its signup waits. Default 300; at
+   * least 1.
+   */
+  @Min(1)
+  @JsonProperty
+  private int stickyCacheSize = 300;
+
+  public WorkerOptions workerOptions() {
+    return WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
+        .setMaxConcurrentWorkflowTaskExecutionSize(maxConcurrentWorkflowTasks)
+        .setMaxConcurrentLocalActivityExecutionSize(maxConcurrentLocalActivities)
+        .setMaxConcurrentActivityTaskPollers(activityPollers)
+        .setMaxConcurrentWorkflowTaskPollers(workflowTaskPollers)
+        .build();
+  }
+
+  WorkerFactoryOptions factoryOptions() {
+    return WorkerFactoryOptions.newBuilder()
+        .setWorkflowCacheSize(stickyCacheSize)
+        .setMaxWorkflowThreadCount(stickyCacheSize + maxConcurrentWorkflowTasks)
+        .build();
+  }
+}
