@@ -86,6 +86,20 @@ public final class AppProcess implements AutoCloseable {
     return app;
   }
 
+  /** What the process wrote to standard output and error so far. */
+  public String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** The body of {@code GET path} on the admin port, such as {@code /prometheus}. */
+  public String admin(String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   public SignupApi api(Duration patience) {
     return new SignupApi(apiPort, adminPort, signupIdSecret, patience);
   }
