@@ -28,7 +28,7 @@ final class AdminJersey {
     jersey.register(new JacksonFeature(environment.getObjectMapper()));
     jersey.register(new HibernateValidationBinder(environment.getValidator()));
     jersey.register(new ExceptionMapperBinder(false));
-    environment.admin().addServlet("operators-api", container).addMapping(urlPattern);
+    environment.admin().addServlet("jersey " + urlPattern, container).addMapping(urlPattern);
     return jersey;
   }
 }

@@ -18,6 +18,9 @@ import dev.signups.server.confirm.ConfirmationFactory;
 import dev.signups.server.core.SignupCommands;
 import dev.signups.server.core.SignupIds;
 import dev.signups.server.core.SignupReads;
+import dev.signups.server.crypto.CodecResource;
+import dev.signups.server.crypto.CodecServerFactory;
+import dev.signups.server.crypto.PayloadEncryptionFactory;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
 import dev.signups.server.health.WorkerHealthCheck;
@@ -46,12 +49,18 @@ import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.dropwizard.util.DataSize;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import net.sourceforge.argparse4j.inf.Namespace;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
 
 /** The signup service: the HTTP API, and a Temporal worker that runs the signup workflows. */
 public class SignupApplication extends Application<SignupConfiguration> {
@@ -115,14 +124,17 @@ public class SignupApplication extends Application<SignupConfiguration> {
   public void run(SignupConfiguration config, Environment environment) {
     TemporalFactory temporal = config.getTemporal();
     PrometheusMetrics metrics = PrometheusMetrics.serve(environment);
-    WorkflowClient client = temporal.buildApiClient(environment, metrics.temporal());
+    PayloadEncryptionFactory encryption = config.getPayloadEncryption();
+    DataConverter dataConverter = encryption.dataConverter();
+    WorkflowClient client = temporal.buildApiClient(environment, metrics.temporal(), dataConverter);
+    serveCodec(environment, encryption.codec(), temporal.getNamespace(), config.getCodecServer());
     environment
         .healthChecks()
         .register(
             "temporal",
             new TemporalHealthCheck(client.getWorkflowServiceStubs(), temporal.getNamespace()));
     if (config.getRoles().contains(Role.WORKER)) {
-      runWorker(config, environment, metrics);
+      runWorker(config, environment, metrics, dataConverter);
     }
     if (config.getRoles().contains(Role.API)) {
       runApi(config, environment, client, metrics.meters());
@@ -148,6 +160,23 @@ public class SignupApplication extends Application<SignupConfiguration> {
     registerCommon(admin, settings.maxRequestBodySize());
   }
 
+  /**
+   * Serves the codec endpoint on the admin port, {@code /codec/encode} and {@code /codec/decode},
+   * callable from the configured Web UI origins' browsers.
+   */
+  private static void serveCodec(
+      Environment environment, PayloadCodec codec, String namespace, CodecServerFactory server) {
+    JerseyEnvironment jersey = AdminJersey.serve(environment, "/codec/*");
+    jersey.register(new CodecResource(codec, namespace, server.getToken()));
+    CrossOriginHandler cors = new CrossOriginHandler();
+    cors.setAllowedOriginPatterns(
+        server.getAllowedOrigins().stream().map(Pattern::quote).collect(Collectors.toSet()));
+    cors.setAllowedMethods(Set.of("POST", "GET", "OPTIONS"));
+    cors.setAllowedHeaders(Set.of("Content-Type", "X-Namespace", "Authorization"));
+    cors.setAllowCredentials(true);
+    environment.getAdminContext().insertHandler(cors);
+  }
+
   private static void registerCommon(JerseyEnvironment jersey, DataSize maxRequestBodySize) {
     jersey.register(new RequestBodyFilter(maxRequestBodySize.toBytes()));
     jersey.register(new JsonErrorMapper());
@@ -156,10 +185,14 @@ public class SignupApplication extends Application<SignupConfiguration> {
 
   /** Polls the task queue: runs signup workflows and sends their email. */
   private static void runWorker(
-      SignupConfiguration config, Environment environment, PrometheusMetrics metrics) {
+      SignupConfiguration config,
+      Environment environment,
+      PrometheusMetrics metrics,
+      DataConverter dataConverter) {
     TemporalFactory temporal = config.getTemporal();
     SmtpEmailSender sender = config.getSmtp().build();
-    WorkerFactory workers = temporal.buildWorkerFactory(environment, metrics.temporal());
+    WorkerFactory workers =
+        temporal.buildWorkerFactory(environment, metrics.temporal(), dataConverter);
     WorkflowServiceStubs connection = workers.getWorkflowClient().getWorkflowServiceStubs();
     Worker worker =
         workers.newWorker(temporal.getTaskQueue(), temporal.getWorker().workerOptions());

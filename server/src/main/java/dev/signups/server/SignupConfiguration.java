@@ -2,6 +2,8 @@ package dev.signups.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.signups.server.confirm.ConfirmationFactory;
+import dev.signups.server.crypto.CodecServerFactory;
+import dev.signups.server.crypto.PayloadEncryptionFactory;
 import dev.signups.server.limits.RateLimitsFactory;
 import dev.signups.server.mail.SmtpFactory;
 import dev.signups.server.temporal.ActivityOptionsFactory;
@@ -51,6 +53,13 @@ public class SignupConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty
   private ConfirmationFactory confirmation = new ConfirmationFactory();
 
+  /** The keys that encrypt what Temporal stores of each signup. */
+  @Valid @NotNull @JsonProperty
+  private PayloadEncryptionFactory payloadEncryption = new PayloadEncryptionFactory();
+
+  /** The codec endpoint on the admin port, which shows the Web UI decrypted payloads. */
+  @Valid @NotNull @JsonProperty private CodecServerFactory codecServer = new CodecServerFactory();
+
   /** How many signups the API starts per client and per recipient domain. */
   @Valid @NotNull @JsonProperty private RateLimitsFactory rateLimits = new RateLimitsFactory();
 
@@ -89,6 +98,14 @@ public class SignupConfiguration extends Configuration {
 
   public ConfirmationFactory getConfirmation() {
     return confirmation;
+  }
+
+  public PayloadEncryptionFactory getPayloadEncryption() {
+    return payloadEncryption;
+  }
+
+  public CodecServerFactory getCodecServer() {
+    return codecServer;
   }
 
   public RateLimitsFactory getRateLimits() {

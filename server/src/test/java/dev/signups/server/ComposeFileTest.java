@@ -78,13 +78,15 @@ class ComposeFileTest {
               "ADMIN_HOST",
               "TEMPORAL_ADDRESS",
               "SIGNUP_ID_SECRET",
-              "CONFIRMATION_TOKEN_SECRET"),
+              "CONFIRMATION_TOKEN_SECRET",
+              "PAYLOAD_ENCRYPTION_KEYS"),
           "worker",
           Set.of(
               "APP_ROLES",
               "ADMIN_HOST",
               "TEMPORAL_ADDRESS",
               "CONFIRMATION_TOKEN_SECRET",
+              "PAYLOAD_ENCRYPTION_KEYS",
               "SMTP_HOST"));
 
   /** Variables read by the image's entrypoint rather than by config.yml. */
@@ -99,6 +101,10 @@ class ComposeFileTest {
 
   /** What an operator puts in .env for each secret .env.example leaves empty. */
   private static final String FILLED_SECRET = "compose-file-test-secret-0123456789abcdef";
+
+  /** Secrets with a form of their own. */
+  private static final Map<String, String> FILLED_SECRETS =
+      Map.of("PAYLOAD_ENCRYPTION_KEYS", "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
 
   @Test
   void shouldPinEveryImageToAnExactVersion() throws IOException {
@@ -347,7 +353,13 @@ class ComposeFileTest {
       lines
           .filter(line -> line.matches("[A-Z_]+=.*"))
           .map(line -> line.split("=", 2))
-          .forEach(pair -> dotEnv.put(pair[0], pair[1].isEmpty() ? FILLED_SECRET : pair[1]));
+          .forEach(
+              pair ->
+                  dotEnv.put(
+                      pair[0],
+                      pair[1].isEmpty()
+                          ? FILLED_SECRETS.getOrDefault(pair[0], FILLED_SECRET)
+                          : pair[1]));
     } catch (IOException e) {
       throw new AssertionError(e);
     }

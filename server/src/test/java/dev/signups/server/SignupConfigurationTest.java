@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.signups.server.confirm.ConfirmationFactory;
 import dev.signups.server.temporal.ActivityOptionsFactory;
+import dev.signups.server.testing.RealServers;
 import dev.signups.workflows.ConfirmationPolicy;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.configuration.YamlConfigurationFactory;
@@ -306,7 +307,13 @@ class SignupConfigurationTest {
   private static String configText(Map<String, String> overrides) throws IOException {
     StringSubstitutor variables =
         new StringSubstitutor(
-            Map.of("SIGNUP_ID_SECRET", SECRET, "CONFIRMATION_TOKEN_SECRET", TOKEN_SECRET));
+            Map.of(
+                "SIGNUP_ID_SECRET",
+                SECRET,
+                "CONFIRMATION_TOKEN_SECRET",
+                TOKEN_SECRET,
+                "PAYLOAD_ENCRYPTION_KEYS",
+                RealServers.PAYLOAD_KEYS));
     variables.setValueDelimiter(":-");
     variables.setEnableUndefinedVariableException(false);
     ObjectNode tree =

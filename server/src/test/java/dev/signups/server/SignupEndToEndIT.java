@@ -58,6 +58,7 @@ class SignupEndToEndIT {
             ConfigOverride.config("signupIdSecret", SIGNUP_ID_SECRET),
             ConfigOverride.config(
                 "confirmation.tokenSecret", "end-to-end-token-secret-of-32-characters"),
+            ConfigOverride.config("payloadEncryption.keys", RealServers.PAYLOAD_KEYS),
             ConfigOverride.config("server.applicationConnectors[0].port", "0"),
             ConfigOverride.config("server.adminConnectors[0].port", "0"));
     app.before();

@@ -8,6 +8,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -73,12 +74,15 @@ public class TemporalFactory {
   /**
    * Builds the client the HTTP API uses: each call gives up after {@code rpcTimeout}, retries
    * included, so a request answers 503 quickly when Temporal is down. Its connection closes when
-   * the application stops; it reports its metrics to {@code metrics}.
+   * the application stops; it reports its metrics to {@code metrics} and encodes payloads with
+   * {@code dataConverter}.
    */
-  public WorkflowClient buildApiClient(Environment environment, Scope metrics) {
+  public WorkflowClient buildApiClient(
+      Environment environment, Scope metrics, DataConverter dataConverter) {
     return client(
         environment,
         metrics,
+        dataConverter,
         WorkflowServiceStubsOptions.newBuilder()
             .setRpcRetryOptions(
                 RpcRetryOptions.newBuilder(DefaultStubServiceOperationRpcRetryOptions.INSTANCE)
@@ -95,13 +99,18 @@ public class TemporalFactory {
    * patient retries, so a worker rides out a Temporal restart and still reports the activities it
    * finished meanwhile.
    */
-  public WorkerFactory buildWorkerFactory(Environment environment, Scope metrics) {
-    WorkflowClient client = client(environment, metrics, WorkflowServiceStubsOptions.newBuilder());
+  public WorkerFactory buildWorkerFactory(
+      Environment environment, Scope metrics, DataConverter dataConverter) {
+    WorkflowClient client =
+        client(environment, metrics, dataConverter, WorkflowServiceStubsOptions.newBuilder());
     return WorkerFactory.newInstance(client, worker.factoryOptions());
   }
 
   private WorkflowClient client(
-      Environment environment, Scope metrics, WorkflowServiceStubsOptions.Builder options) {
+      Environment environment,
+      Scope metrics,
+      DataConverter dataConverter,
+      WorkflowServiceStubsOptions.Builder options) {
     options.setTarget(target).setMetricsScope(metrics);
     security.applyTo(options);
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
@@ -121,6 +130,10 @@ public class TemporalFactory {
               }
             });
     return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+        stubs,
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(namespace)
+            .setDataConverter(dataConverter)
+            .build());
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signups.server.SignupApplication;
 import dev.signups.server.core.SignupIds;
+import dev.signups.server.testing.RealServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ class SignupIdCommandTest {
     builder
         .environment()
         .put("CONFIRMATION_TOKEN_SECRET", "cli-test-token-secret-of-32-characters");
+    builder.environment().put("PAYLOAD_ENCRYPTION_KEYS", RealServers.PAYLOAD_KEYS);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

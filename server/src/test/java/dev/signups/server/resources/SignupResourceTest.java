@@ -55,6 +55,7 @@ import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import jakarta.mail.Message;
@@ -659,7 +660,10 @@ class SignupResourceTest {
                         ("target: 127.0.0.1:" + closedPort + "\nrpcTimeout: 1s\n").getBytes()),
                 "temporal.yml");
     DropwizardTestSupport<Configuration> down =
-        startApi(environment -> unreachable.buildApiClient(environment, new NoopScope()));
+        startApi(
+            environment ->
+                unreachable.buildApiClient(
+                    environment, new NoopScope(), DefaultDataConverter.STANDARD_INSTANCE));
     try {
       String id = ids.idFor("ada@example.com");
       for (Callable<HttpResponse<String>> request :

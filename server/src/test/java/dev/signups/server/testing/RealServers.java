@@ -16,6 +16,9 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
   /** The application's {@code SIGNUP_ID_SECRET}. */
   public static final String SIGNUP_ID_SECRET = "real-servers-test-secret-of-32-characters";
 
+  /** The application's {@code PAYLOAD_ENCRYPTION_KEYS}: one key, {@code test}. */
+  public static final String PAYLOAD_KEYS = "test:dGVzdC1rZXktb2YtdGhpcnR5LXR3by1ieXRlcy0hISE=";
+
   /** The application's {@code CONFIRMATION_TOKEN_SECRET}, which signs the confirmation links. */
   public static final String TOKEN_SECRET = "real-servers-token-secret-of-32-characters";
 
@@ -43,11 +46,18 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
     return AppProcess.start(
         build,
         Map.of(
-            "TEMPORAL_ADDRESS", temporal.target(),
-            "SMTP_HOST", smtp.host(),
-            "SMTP_PORT", Integer.toString(smtp.port()),
-            "SIGNUP_ID_SECRET", SIGNUP_ID_SECRET,
-            "CONFIRMATION_TOKEN_SECRET", TOKEN_SECRET),
+            "TEMPORAL_ADDRESS",
+            temporal.target(),
+            "SMTP_HOST",
+            smtp.host(),
+            "SMTP_PORT",
+            Integer.toString(smtp.port()),
+            "SIGNUP_ID_SECRET",
+            SIGNUP_ID_SECRET,
+            "CONFIRMATION_TOKEN_SECRET",
+            TOKEN_SECRET,
+            "PAYLOAD_ENCRYPTION_KEYS",
+            PAYLOAD_KEYS),
         overrides);
   }
 
