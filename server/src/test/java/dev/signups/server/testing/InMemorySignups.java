@@ -105,10 +105,10 @@ public final class InMemorySignups
   private final SignupIds ids = new SignupIds(SIGNUP_ID_SECRET);
   private final ConfirmationTokens tokens = new ConfirmationTokens(TOKEN_SECRET);
   private final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
-  private TestWorkflowEnvironment temporal;
   private final DropwizardAppExtension<Configuration> app =
-      new DropwizardAppExtension<>(api(environment -> temporal.getWorkflowClient()));
+      new DropwizardAppExtension<>(api(environment -> temporal().getWorkflowClient()));
   private Inbox inbox;
+  private TestWorkflowEnvironment temporal;
   private GatedSendEmail activity;
 
   /** The classes open on this extension: a nested class runs the class-level callbacks again. */
