@@ -13,8 +13,8 @@ import dev.signups.activities.Recipient;
 import dev.signups.activities.SendEmailActivity;
 import dev.signups.activities.links.ConfirmationLinks;
 import dev.signups.activities.links.ConfirmationTokens;
-import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
+import dev.signups.activities.testing.FaultySmtpServerExtension;
 import dev.signups.activities.testing.TestSmtpSettings;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowFailedException;
@@ -40,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,20 +55,11 @@ class SendEmailActivityTest {
       new ConfirmationLinks(new ConfirmationTokens(TOKEN_SECRET), "https://signups.example");
   private static final Duration SETTLE = Duration.ofSeconds(5);
 
-  private FaultySmtpServer smtp;
-
-  @BeforeEach
-  void startServer() {
-    smtp = FaultySmtpServer.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    smtp.close();
-  }
+  @RegisterExtension final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
 
   private SendEmailActivityImpl activityImplementation() {
-    return new SendEmailActivityImpl(new SmtpEmailSender(TestSmtpSettings.forServer(smtp)), LINKS);
+    return new SendEmailActivityImpl(
+        new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server())), LINKS);
   }
 
   private static final EmailRequest LINKED =
@@ -133,7 +125,7 @@ class SendEmailActivityTest {
       EmailReceipt receipt = activity.send(ADA);
 
       assertThat(receipt).isEqualTo(new EmailReceipt(MESSAGE_ID, REPORTED_ATTEMPT));
-      assertThat(smtp.awaitMessages(1, SETTLE))
+      assertThat(smtp.server().awaitMessages(1, SETTLE))
           .singleElement()
           .satisfies(m -> assertThat(m.messageId()).isEqualTo(MESSAGE_ID))
           .satisfies(m -> assertThat(m.recipients()).containsExactly("ada@example.com"));
@@ -153,8 +145,8 @@ class SendEmailActivityTest {
       assertThat(failure.getType()).isEqualTo(EmailFailure.InvalidEmailRequest.name());
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).startsWith("name ").contains("control characters");
-      assertThat(smtp.connections()).isZero();
-      assertThat(smtp.received()).isEmpty();
+      assertThat(smtp.server().connections()).isZero();
+      assertThat(smtp.server().received()).isEmpty();
     }
 
     /**
@@ -172,12 +164,12 @@ class SendEmailActivityTest {
       assertThat(failure.getType()).isEqualTo(EmailFailure.InvalidEmailRequest.name());
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).startsWith("address ");
-      assertThat(smtp.connections()).isZero();
+      assertThat(smtp.server().connections()).isZero();
     }
 
     @Test
     void shouldFailPermanentlyWithTheAttemptWhenTheRecipientIsRejected() {
-      smtp.rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
+      smtp.server().rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
 
       ApplicationFailure failure = failureOf(ADA);
 
@@ -189,7 +181,7 @@ class SendEmailActivityTest {
 
     @Test
     void shouldFailRetryablyWhenTheServerSaysTryLater() {
-      smtp.failNextTransactions(1, 451, "4.3.0 Try again later");
+      smtp.server().failNextTransactions(1, 451, "4.3.0 Try again later");
 
       ApplicationFailure failure = failureOf(ADA);
 
@@ -236,24 +228,26 @@ class SendEmailActivityTest {
 
     @Test
     void shouldSucceedOnTheThirdAttemptAfterTwoTransientFailures() throws Exception {
-      smtp.failNextTransactions(2, 451, "4.3.0 Try again later");
+      smtp.server().failNextTransactions(2, 451, "4.3.0 Try again later");
 
       assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 3));
-      assertThat(smtp.awaitMessages(1, SETTLE)).hasSize(1);
-      assertThat(smtp.connections()).isEqualTo(3);
+      assertThat(smtp.server().awaitMessages(1, SETTLE)).hasSize(1);
+      assertThat(smtp.server().connections()).isEqualTo(3);
     }
 
     @Test
     void shouldSendOnEveryAttemptTheLinkWhoseDigestWasGivenBeforehand() throws Exception {
       String digest = LINKS.digest(LINKED.link());
-      smtp.dropAfterData();
+      smtp.server().dropAfterData();
       catchThrowable(() -> send(LINKED));
-      smtp.reset();
+      smtp.server().reset();
 
       send(LINKED);
 
       List<String> links =
-          smtp.awaitMessages(6, SETTLE).stream().map(SendEmailActivityTest::linkIn).toList();
+          smtp.server().awaitMessages(6, SETTLE).stream()
+              .map(SendEmailActivityTest::linkIn)
+              .toList();
       String token = new ConfirmationTokens(TOKEN_SECRET).issue(LINKED.link());
       assertThat(links)
           .hasSize(6)
@@ -263,7 +257,7 @@ class SendEmailActivityTest {
 
     @Test
     void shouldNotRetryARejectedRecipientDespiteTheRetryPolicy() {
-      smtp.rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
+      smtp.server().rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
 
       Throwable thrown = catchThrowable(() -> send(ADA));
 
@@ -271,7 +265,7 @@ class SendEmailActivityTest {
       ApplicationFailure failure = applicationFailure(thrown.getCause());
       assertThat(failure.getType()).isEqualTo(EmailFailure.PermanentEmailFailure.name());
       assertThat(failure.getDetails().get(Integer.class)).isEqualTo(1);
-      assertThat(smtp.connections()).isEqualTo(1);
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
   }
 

@@ -9,7 +9,7 @@ import dev.signups.activities.EmailFailure;
 import dev.signups.activities.EmailKind;
 import dev.signups.activities.EmailRequest;
 import dev.signups.activities.Recipient;
-import dev.signups.activities.testing.FaultySmtpServer;
+import dev.signups.activities.testing.FaultySmtpServerExtension;
 import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;
 import jakarta.mail.Message;
@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -150,25 +148,15 @@ class SmtpEmailSenderTest {
   @Nested
   class AgainstAFaultyServer {
 
-    private FaultySmtpServer smtp;
-
-    @BeforeEach
-    void startServer() {
-      smtp = FaultySmtpServer.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-      smtp.close();
-    }
+    @RegisterExtension final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
 
     private EmailDeliveryException sendFailure() {
-      return failureOf(TestSmtpSettings.forServer(smtp), ZOE);
+      return failureOf(TestSmtpSettings.forServer(smtp.server()), ZOE);
     }
 
     @Test
     void shouldClassify421GreetingAsTransient() {
-      smtp.rejectGreeting(421, "4.3.2 Too busy, try later");
+      smtp.server().rejectGreeting(421, "4.3.2 Too busy, try later");
 
       EmailDeliveryException failure = sendFailure();
 
@@ -178,7 +166,7 @@ class SmtpEmailSenderTest {
 
     @Test
     void shouldClassify554GreetingAsPermanent() {
-      smtp.rejectGreeting(554, "5.7.1 No SMTP service here");
+      smtp.server().rejectGreeting(554, "5.7.1 No SMTP service here");
 
       EmailDeliveryException failure = sendFailure();
 
@@ -188,7 +176,7 @@ class SmtpEmailSenderTest {
 
     @Test
     void shouldClassify421AtRecipientAsTransient() {
-      smtp.rejectAllRecipients(421, "4.4.5 Shutting down");
+      smtp.server().rejectAllRecipients(421, "4.4.5 Shutting down");
 
       EmailDeliveryException failure = sendFailure();
 
@@ -198,7 +186,7 @@ class SmtpEmailSenderTest {
 
     @Test
     void shouldClassify451AtRecipientAsTransient() {
-      smtp.rejectAllRecipients(451, "4.7.1 Greylisted, come back later");
+      smtp.server().rejectAllRecipients(451, "4.7.1 Greylisted, come back later");
 
       EmailDeliveryException failure = sendFailure();
 
@@ -208,7 +196,7 @@ class SmtpEmailSenderTest {
 
     @Test
     void shouldClassify451AtMailFromAsTransient() {
-      smtp.failTransactions(451, "4.3.0 Local error in processing");
+      smtp.server().failTransactions(451, "4.3.0 Local error in processing");
 
       EmailDeliveryException failure = sendFailure();
 
@@ -218,14 +206,14 @@ class SmtpEmailSenderTest {
 
     @Test
     void shouldDeliverOnceTheTransientFailuresAreOver() throws Exception {
-      smtp.failNextTransactions(2, 421, "4.3.2 Busy");
+      smtp.server().failNextTransactions(2, 421, "4.3.2 Busy");
 
       assertThat(sendFailure().failure()).isEqualTo(EmailFailure.TransientEmailFailure);
       assertThat(sendFailure().failure()).isEqualTo(EmailFailure.TransientEmailFailure);
       String messageId =
-          new SmtpEmailSender(TestSmtpSettings.forServer(smtp)).send(email("k", ZOE));
+          new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server())).send(email("k", ZOE));
 
-      assertThat(smtp.awaitMessages(1, SETTLE))
+      assertThat(smtp.server().awaitMessages(1, SETTLE))
           .singleElement()
           .satisfies(m -> assertThat(m.messageId()).isEqualTo(messageId))
           .satisfies(m -> assertThat(m.recipients()).containsExactly("zoe@example.com"))
@@ -235,18 +223,18 @@ class SmtpEmailSenderTest {
     @Test
     void shouldClassify550ForTheRecipientAsPermanent() {
       Recipient poison = new Recipient("poison@example.com", "Poison");
-      smtp.rejectRecipient("poison@example.com", 550, "5.1.1 No such user here");
+      smtp.server().rejectRecipient("poison@example.com", 550, "5.1.1 No such user here");
 
-      EmailDeliveryException failure = failureOf(TestSmtpSettings.forServer(smtp), poison);
+      EmailDeliveryException failure = failureOf(TestSmtpSettings.forServer(smtp.server()), poison);
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.PermanentEmailFailure);
       assertThat(failure.getMessage()).startsWith("550").contains("5.1.1 No such user here");
-      assertThat(smtp.received()).isEmpty();
+      assertThat(smtp.server().received()).isEmpty();
     }
 
     @Test
     void shouldClassify554ForTheMessageAsPermanent() {
-      smtp.failTransactions(554, "5.7.1 Sender blocked");
+      smtp.server().failTransactions(554, "5.7.1 Sender blocked");
 
       EmailDeliveryException failure = sendFailure();
 
@@ -257,43 +245,43 @@ class SmtpEmailSenderTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldGiveUpWithinTheReadTimeoutWhenTheServerNeverGreets() {
-      smtp.neverAnswer();
+      smtp.server().neverAnswer();
 
       long start = System.nanoTime();
       EmailDeliveryException failure = sendFailure();
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.TransientEmailFailure);
-      assertThat(failure.getMessage()).contains(smtp.host() + ":" + smtp.port());
+      assertThat(failure.getMessage()).contains(smtp.server().host() + ":" + smtp.server().port());
       assertThat(took)
           .isGreaterThanOrEqualTo(TestSmtpSettings.TIMEOUT.minusMillis(100))
           .isLessThan(Duration.ofSeconds(3));
-      assertThat(smtp.connections()).isEqualTo(1);
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldReportOutcomeUnknownWhenTheReplyToTheMessageTimesOut() {
-      smtp.delayData(Duration.ofSeconds(5));
+      smtp.server().delayData(Duration.ofSeconds(5));
 
       long start = System.nanoTime();
       EmailDeliveryException failure = sendFailure();
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.DeliveryOutcomeUnknown);
-      assertThat(failure.getMessage()).contains(smtp.host() + ":" + smtp.port());
+      assertThat(failure.getMessage()).contains(smtp.server().host() + ":" + smtp.server().port());
       assertThat(took).isLessThan(Duration.ofSeconds(3));
     }
 
     @Test
     void shouldReportOutcomeUnknownWhenTheConnectionDropsAfterTheMessage() throws Exception {
-      smtp.dropAfterData();
+      smtp.server().dropAfterData();
 
       EmailDeliveryException failure = sendFailure();
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.DeliveryOutcomeUnknown);
-      assertThat(failure.getMessage()).contains(smtp.host() + ":" + smtp.port());
-      assertThat(smtp.awaitMessages(1, SETTLE))
+      assertThat(failure.getMessage()).contains(smtp.server().host() + ":" + smtp.server().port());
+      assertThat(smtp.server().awaitMessages(1, SETTLE))
           .singleElement()
           .satisfies(m -> assertThat(m.messageId()).isEqualTo("<k@signups.example>"));
     }

@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FaultySmtpServerTest {
 
@@ -27,25 +27,20 @@ class FaultySmtpServerTest {
       new OutgoingEmail(
           "k", new Recipient("ada@example.com", "Ada"), "Subject", "Text body", "<p>HTML</p>");
 
-  private FaultySmtpServer smtp;
+  @RegisterExtension final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
+
   private EmailSender sender;
 
   @BeforeEach
-  void start() {
-    smtp = FaultySmtpServer.start();
-    sender = new SmtpEmailSender(TestSmtpSettings.forServer(smtp));
-  }
-
-  @AfterEach
-  void stop() {
-    smtp.close();
+  void createSender() {
+    sender = new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server()));
   }
 
   @Test
   void shouldListenOnLoopbackOnAPortChosenByTheSystem() {
     try (FaultySmtpServer other = FaultySmtpServer.start()) {
-      assertThat(smtp.host()).isEqualTo("127.0.0.1");
-      assertThat(smtp.port()).isPositive().isNotEqualTo(other.port());
+      assertThat(smtp.server().host()).isEqualTo("127.0.0.1");
+      assertThat(smtp.server().port()).isPositive().isNotEqualTo(other.port());
     }
   }
 
@@ -53,7 +48,8 @@ class FaultySmtpServerTest {
   void shouldRecordTheMessageAsTheClientSentIt() throws Exception {
     String messageId = sender.send(EMAIL);
 
-    FaultySmtpServer.ReceivedMessage received = smtp.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+    FaultySmtpServer.ReceivedMessage received =
+        smtp.server().awaitMessages(1, Duration.ofSeconds(5)).get(0);
     assertThat(received.messageId()).isEqualTo(messageId);
     assertThat(received.sender()).isEqualTo(TestSmtpSettings.FROM);
     assertThat(received.recipients()).containsExactly("ada@example.com");
@@ -61,12 +57,12 @@ class FaultySmtpServerTest {
         .contains("\r\nMessage-ID: " + messageId + "\r\n")
         .doesNotContain("Received:");
     assertThat(received.parse().getSubject()).isEqualTo("Subject");
-    assertThat(smtp.connections()).isEqualTo(1);
+    assertThat(smtp.server().connections()).isEqualTo(1);
   }
 
   @Test
   void shouldFailTheAwaitWhenTooFewMessagesArrive() {
-    assertThatThrownBy(() -> smtp.awaitMessages(1, Duration.ofMillis(50)))
+    assertThatThrownBy(() -> smtp.server().awaitMessages(1, Duration.ofMillis(50)))
         .isInstanceOf(AssertionError.class)
         .hasMessage("Expected 1 message(s) within PT0.05S but received 0");
   }
@@ -74,61 +70,61 @@ class FaultySmtpServerTest {
   @Test
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void shouldAcceptEverythingAgainAfterReset() throws Exception {
-    smtp.neverAnswer();
-    smtp.rejectGreeting(421, "4.3.2 Busy");
-    smtp.rejectAllRecipients(550, "5.1.1 No such user");
-    smtp.failTransactions(451, "4.3.0 Later");
-    smtp.dropAfterData();
-    smtp.delayData(Duration.ofSeconds(30));
+    smtp.server().neverAnswer();
+    smtp.server().rejectGreeting(421, "4.3.2 Busy");
+    smtp.server().rejectAllRecipients(550, "5.1.1 No such user");
+    smtp.server().failTransactions(451, "4.3.0 Later");
+    smtp.server().dropAfterData();
+    smtp.server().delayData(Duration.ofSeconds(30));
     catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
 
-    smtp.reset();
+    smtp.server().reset();
 
     assertThat(sender.send(EMAIL)).isEqualTo("<k@signups.example>");
-    assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+    assertThat(smtp.server().awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
   }
 
   @Test
   @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void shouldRefuseConnectionsUntilResetThenListenOnTheSamePort() throws Exception {
-    int port = smtp.port();
+    int port = smtp.server().port();
 
-    smtp.refuseConnections();
+    smtp.server().refuseConnections();
 
-    assertThatThrownBy(() -> new Socket(smtp.host(), port).close())
+    assertThatThrownBy(() -> new Socket(smtp.server().host(), port).close())
         .isInstanceOf(ConnectException.class);
     assertThat(catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL)))
         .extracting(EmailDeliveryException::failure)
         .isEqualTo(EmailFailure.TransientEmailFailure);
 
-    smtp.reset();
+    smtp.server().reset();
 
-    assertThat(smtp.port()).isEqualTo(port);
+    assertThat(smtp.server().port()).isEqualTo(port);
     assertThat(sender.send(EMAIL)).isEqualTo("<k@signups.example>");
-    assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+    assertThat(smtp.server().awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
   }
 
   @Test
   void shouldRecordTheTimeOfEveryAttemptToSendToARecipient() throws Exception {
     Instant start = Instant.now();
-    smtp.rejectAllRecipients(421, "4.3.2 Service not available, closing channel");
+    smtp.server().rejectAllRecipients(421, "4.3.2 Service not available, closing channel");
     catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
     catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
-    smtp.reset();
+    smtp.server().reset();
     sender.send(EMAIL);
     Instant end = Instant.now();
 
-    List<Instant> attempts = smtp.recipientAttempts("ADA@example.com");
+    List<Instant> attempts = smtp.server().recipientAttempts("ADA@example.com");
     assertThat(attempts).hasSize(3).isSorted().allSatisfy(t -> assertThat(t).isBetween(start, end));
-    assertThat(smtp.received())
+    assertThat(smtp.server().received())
         .singleElement()
         .satisfies(m -> assertThat(m.receivedAt()).isBetween(attempts.get(2), end));
-    assertThat(smtp.recipientAttempts("grace@example.com")).isEmpty();
+    assertThat(smtp.server().recipientAttempts("grace@example.com")).isEmpty();
   }
 
   @Test
   void shouldRefuseAReplyCodeThatIsNotAFailure() {
-    assertThatThrownBy(() -> smtp.rejectAllRecipients(250, "OK"))
+    assertThatThrownBy(() -> smtp.server().rejectAllRecipients(250, "OK"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("250");
   }

@@ -1,6 +1,7 @@
 package dev.signups.server.testing;
 
 import dev.signups.activities.testing.FaultySmtpServer;
+import dev.signups.activities.testing.FaultySmtpServerExtension;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -22,15 +23,15 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
   /** The application's {@code CONFIRMATION_TOKEN_SECRET}, which signs the confirmation links. */
   public static final String TOKEN_SECRET = "real-servers-token-secret-of-32-characters";
 
+  private final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
   private TemporalDevServer temporal;
-  private FaultySmtpServer smtp;
 
   public TemporalDevServer temporal() {
     return temporal;
   }
 
   public FaultySmtpServer smtp() {
-    return smtp;
+    return smtp.server();
   }
 
   /**
@@ -49,9 +50,9 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
             "TEMPORAL_ADDRESS",
             temporal.target(),
             "SMTP_HOST",
-            smtp.host(),
+            smtp().host(),
             "SMTP_PORT",
-            Integer.toString(smtp.port()),
+            Integer.toString(smtp().port()),
             "SIGNUP_ID_SECRET",
             SIGNUP_ID_SECRET,
             "CONFIRMATION_TOKEN_SECRET",
@@ -64,17 +65,17 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     temporal = TemporalDevServer.start();
-    smtp = FaultySmtpServer.start();
+    smtp.beforeAll(context);
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
-    smtp.reset();
+    smtp.afterEach(context);
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    smtp.close();
+    smtp.afterAll(context);
     temporal.close();
   }
 }
