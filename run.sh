@@ -27,6 +27,7 @@ declare -A PIDS=()   # service name -> pid
 declare -A LOGS=()   # service name -> log file
 STARTED=()           # service names in start order
 TAIL_PID=
+MAIL_DIR=            # MailDev's inbox, removed on exit
 
 # A closed stdout (run.sh | tee, with tee gone after Ctrl-C) must not stop the cleanup.
 log() { echo "run.sh: $*" 2>/dev/null || true; }
@@ -58,12 +59,21 @@ check_ports() {
   done
 }
 
-# ensure_secret VAR FILE: exports VAR from the environment, or else from data/FILE, which is
-# generated with a random value on first use.
+# ensure_secret VAR FILE [PREFIX]: exports VAR from the environment, or else from data/FILE,
+# which is generated with a random value on first use: 48 hex digits, or with a PREFIX (a key id
+# such as dev:) the prefix and 32 random bytes in base64, an AES-256 key.
 ensure_secret() {
-  local var=$1 file=$DATA/$2
+  local var=$1 file=$DATA/$2 prefix=${3:-}
   if [[ ! -s $file ]]; then
-    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$file.tmp" && mv "$file.tmp" "$file")
+    (
+      umask 077
+      if [[ -n $prefix ]]; then
+        printf '%s%s' "$prefix" "$(head -c 32 /dev/urandom | base64 -w0)" >"$file.tmp"
+      else
+        od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$file.tmp"
+      fi
+      mv "$file.tmp" "$file"
+    )
     log "generated dev secret in data/$2"
   fi
   chmod 600 "$file"
@@ -119,7 +129,8 @@ start_temporal() {
   log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (log: data/temporal.log)"
   start temporal "$DATA/temporal.log" \
     "$TOOLS/temporal" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
-    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" --log-level warn
+    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" --log-level warn \
+    --ui-codec-endpoint "http://localhost:$ADMIN_PORT/codec"
   wait_for temporal "gRPC health" temporal_serving
   "$TOOLS/temporal" operator namespace update --address "127.0.0.1:$TEMPORAL_PORT" \
     --namespace default --retention 720h >/dev/null \
@@ -135,10 +146,16 @@ start_temporal() {
 
 start_maildev() {
   log "starting MailDev, SMTP 127.0.0.1:$MAILDEV_SMTP_PORT (log: data/maildev.log)"
-  # --mail-directory keeps the inbox in data/ (default: a new /tmp dir per run, never removed).
+  # The inbox holds addresses in clear: keep it out of data/, and remove it on exit (MailDev's
+  # own default is a new /tmp dir per run, never removed).
+  MAIL_DIR=$(mktemp -d -t signups-maildev.XXXXXX)
+  if [[ -d $DATA/maildev ]]; then
+    rm -rf "$DATA/maildev"
+    log "removed data/maildev, the inbox an earlier version kept there"
+  fi
   start maildev "$DATA/maildev.log" \
     "$TOOLS/maildev" --smtp "$MAILDEV_SMTP_PORT" --web "$MAILDEV_WEB_PORT" --ip 127.0.0.1 \
-    --mail-directory "$DATA/maildev"
+    --mail-directory "$MAIL_DIR"
   wait_for maildev "web UI" http_answers "http://127.0.0.1:$MAILDEV_WEB_PORT/"
 }
 
@@ -161,6 +178,7 @@ start_app() {
     TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT" \
     SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP_PORT" \
     PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:$API_PORT}" \
+    CODEC_ALLOWED_ORIGINS="[http://localhost:$TEMPORAL_UI_PORT, http://127.0.0.1:$TEMPORAL_UI_PORT]" \
     "$java" -jar "$APP_JAR" server "$APP_CONFIG"
   wait_for app "admin healthcheck" http_answers "http://127.0.0.1:$ADMIN_PORT/healthcheck"
 }
@@ -171,7 +189,8 @@ print_urls() {
 Everything is up:
   API              http://localhost:$API_PORT/signups
   Admin            http://localhost:$ADMIN_PORT/healthcheck
-  Temporal Web UI  http://localhost:$TEMPORAL_UI_PORT
+  Temporal Web UI  http://localhost:$TEMPORAL_UI_PORT   (decrypts through http://localhost:$ADMIN_PORT/codec)
+  Metrics          http://localhost:$ADMIN_PORT/prometheus
   MailDev inbox    http://localhost:$MAILDEV_WEB_PORT
 
 Try it:
@@ -210,6 +229,7 @@ cleanup() {
   for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
     stop "${STARTED[i]}"
   done
+  if [[ -n $MAIL_DIR ]]; then rm -rf "$MAIL_DIR"; fi
   if ((${#STARTED[@]})); then log "stopped (data/ kept)"; fi
 }
 
@@ -233,6 +253,7 @@ main() {
   scripts/install-tools temporal maildev
   ensure_secret SIGNUP_ID_SECRET signup-id-secret
   ensure_secret CONFIRMATION_TOKEN_SECRET confirmation-token-secret
+  ensure_secret PAYLOAD_ENCRYPTION_KEYS payload-encryption-keys dev:
 
   start_temporal
   start_maildev

@@ -14,14 +14,14 @@ import io.dropwizard.jersey.validation.HibernateValidationBinder;
  * configures the application's own (its object mapper, validator and exception mappers), so
  * resources behave the same on either port.
  */
-final class AdminJersey {
+public final class AdminJersey {
 
   private AdminJersey() {}
 
   /**
    * Serves a new Jersey under {@code urlPattern} of the admin port, and returns it to register on.
    */
-  static JerseyEnvironment serve(Environment environment, String urlPattern) {
+  public static JerseyEnvironment serve(Environment environment, String urlPattern) {
     DropwizardResourceConfig config = new DropwizardResourceConfig(environment.metrics());
     JerseyServletContainer container = new JerseyServletContainer(config);
     JerseyEnvironment jersey = new JerseyEnvironment(new JerseyContainerHolder(container), config);

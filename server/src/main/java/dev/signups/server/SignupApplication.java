@@ -18,8 +18,6 @@ import dev.signups.server.confirm.ConfirmationFactory;
 import dev.signups.server.core.SignupCommands;
 import dev.signups.server.core.SignupIds;
 import dev.signups.server.core.SignupReads;
-import dev.signups.server.crypto.CodecResource;
-import dev.signups.server.crypto.CodecServerFactory;
 import dev.signups.server.crypto.PayloadEncryptionFactory;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
@@ -50,17 +48,12 @@ import io.dropwizard.util.DataSize;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
-import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import net.sourceforge.argparse4j.inf.Namespace;
-import org.eclipse.jetty.server.handler.CrossOriginHandler;
 
 /** The signup service: the HTTP API, and a Temporal worker that runs the signup workflows. */
 public class SignupApplication extends Application<SignupConfiguration> {
@@ -127,7 +120,7 @@ public class SignupApplication extends Application<SignupConfiguration> {
     PayloadEncryptionFactory encryption = config.getPayloadEncryption();
     DataConverter dataConverter = encryption.dataConverter();
     WorkflowClient client = temporal.buildApiClient(environment, metrics.temporal(), dataConverter);
-    serveCodec(environment, encryption.codec(), temporal.getNamespace(), config.getCodecServer());
+    config.getCodecServer().serve(environment, encryption.codec(), temporal.getNamespace());
     environment
         .healthChecks()
         .register(
@@ -158,23 +151,6 @@ public class SignupApplication extends Application<SignupConfiguration> {
     JerseyEnvironment admin = AdminJersey.serve(environment, "/signups/*");
     admin.register(new SignupAdminResource(commands, reads));
     registerCommon(admin, settings.maxRequestBodySize());
-  }
-
-  /**
-   * Serves the codec endpoint on the admin port, {@code /codec/encode} and {@code /codec/decode},
-   * callable from the configured Web UI origins' browsers.
-   */
-  private static void serveCodec(
-      Environment environment, PayloadCodec codec, String namespace, CodecServerFactory server) {
-    JerseyEnvironment jersey = AdminJersey.serve(environment, "/codec/*");
-    jersey.register(new CodecResource(codec, namespace, server.getToken()));
-    CrossOriginHandler cors = new CrossOriginHandler();
-    cors.setAllowedOriginPatterns(
-        server.getAllowedOrigins().stream().map(Pattern::quote).collect(Collectors.toSet()));
-    cors.setAllowedMethods(Set.of("POST", "GET", "OPTIONS"));
-    cors.setAllowedHeaders(Set.of("Content-Type", "X-Namespace", "Authorization"));
-    cors.setAllowCredentials(true);
-    environment.getAdminContext().insertHandler(cors);
   }
 
   private static void registerCommon(JerseyEnvironment jersey, DataSize maxRequestBodySize) {

@@ -1,9 +1,15 @@
 package dev.signups.server.crypto;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.signups.server.AdminJersey;
+import io.dropwizard.core.setup.Environment;
+import io.temporal.payload.codec.PayloadCodec;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
 
 /**
  * The codec endpoint the Temporal Web UI calls from the browser to show decrypted payloads: {@code
@@ -31,11 +37,20 @@ public class CodecServerFactory {
    */
   @JsonProperty private String token = "";
 
-  public List<String> getAllowedOrigins() {
-    return allowedOrigins;
-  }
-
-  public String getToken() {
-    return token == null ? "" : token;
+  /**
+   * Serves the codec endpoint on the admin port, {@code /codec/encode} and {@code /codec/decode},
+   * decoding with {@code codec} for {@code namespace} only, callable from the allowed origins'
+   * browsers.
+   */
+  public void serve(Environment environment, PayloadCodec codec, String namespace) {
+    AdminJersey.serve(environment, "/codec/*")
+        .register(new CodecResource(codec, namespace, token == null ? "" : token));
+    CrossOriginHandler cors = new CrossOriginHandler();
+    cors.setAllowedOriginPatterns(
+        allowedOrigins.stream().map(java.util.regex.Pattern::quote).collect(Collectors.toSet()));
+    cors.setAllowedMethods(Set.of("POST", "GET", "OPTIONS"));
+    cors.setAllowedHeaders(Set.of("Content-Type", "X-Namespace", "Authorization"));
+    cors.setAllowCredentials(true);
+    environment.getAdminContext().insertHandler(cors);
   }
 }
