@@ -246,6 +246,110 @@ class SignupConfigurationTest {
   }
 
   @Test
+  void shouldAcceptTemporalCloudWithAClientCertificate() throws Exception {
+    Path cert = Files.writeString(dir.resolve("client.pem"), "-----BEGIN CERTIFICATE-----");
+    Path key = Files.writeString(dir.resolve("client.key"), "-----BEGIN PRIVATE KEY-----");
+
+    SignupConfiguration config =
+        load(
+            overrides(
+                "temporal.target",
+                "signups.a1b2c.tmprl.cloud:7233",
+                "temporal.namespace",
+                "signups.a1b2c",
+                "temporal.security.clientCertPath",
+                cert.toString(),
+                "temporal.security.clientKeyPath",
+                key.toString()));
+
+    assertThat(config.getTemporal().getNamespace()).isEqualTo("signups.a1b2c");
+  }
+
+  @Test
+  void shouldAcceptTemporalCloudWithAnApiKey() throws Exception {
+    SignupConfiguration config =
+        load(
+            overrides(
+                "temporal.target", "us-east-1.aws.api.temporal.io:7233",
+                "temporal.security.apiKey", "a-temporal-cloud-api-key"));
+
+    assertThat(config.getTemporal().getNamespace()).isEqualTo("default");
+  }
+
+  @Test
+  void shouldAcceptSmtpWithStartTlsAndCredentials() throws Exception {
+    SignupConfiguration config =
+        load(
+            overrides(
+                "smtp.host", "smtp.example.com",
+                "smtp.port", "587",
+                "smtp.security", "STARTTLS",
+                "smtp.username", "signups",
+                "smtp.password", "from-the-environment"));
+
+    assertThat(config.getSmtp().timeouts()).containsKey("readTimeout");
+  }
+
+  static Stream<Arguments> invalidTemporalSecurity() {
+    return Stream.of(
+        invalid("temporal.security.clientKeyPath", "temporal.security.clientCertPath", "/x.pem"),
+        invalid("temporal.security.clientCertPath", "temporal.security.clientKeyPath", "/x.key"),
+        invalid(
+            "temporal.security.clientCertPath",
+            "temporal.security.clientCertPath",
+            "/no/such/client.pem",
+            "temporal.security.clientKeyPath",
+            "/no/such/client.key"),
+        invalid(
+            "temporal.worker.maxConcurrentActivities",
+            "temporal.worker.maxConcurrentActivities",
+            "0"),
+        invalid("temporal.worker.workflowTaskPollers", "temporal.worker.workflowTaskPollers", "1"),
+        invalid("payloadEncryption.keys", "payloadEncryption.keys", "''"),
+        invalid("payloadEncryption.keys", "payloadEncryption.keys", "k1:c2hvcnQ="),
+        invalid("payloadEncryption.keys", "payloadEncryption.keys", "not a key ring"),
+        invalid(
+            "codecServer.allowedOrigins[0].<list element>",
+            "codecServer.allowedOrigins",
+            "[localhost:8233]"),
+        invalid("rateLimits.perClient.requests", "rateLimits.perClient.requests", "0"),
+        invalid(
+            "rateLimits.clientAddressHeader", "rateLimits.clientAddressHeader", "'X Forwarded'"));
+  }
+
+  @ParameterizedTest(name = "{0} for {1}")
+  @MethodSource("invalidTemporalSecurity")
+  void shouldRefuseAMistakeInTheNewerKeysNamingItsKey(String key, Map<String, String> overrides) {
+    shouldRefuseAMistakeNamingItsKey(key, overrides);
+  }
+
+  @Test
+  void shouldRefuseAnApiKeyTogetherWithAClientCertificate() throws Exception {
+    Path cert = Files.writeString(dir.resolve("client.pem"), "cert");
+    Path key = Files.writeString(dir.resolve("client.key"), "key");
+
+    assertThatThrownBy(
+            () ->
+                load(
+                    overrides(
+                        "temporal.security.clientCertPath", cert.toString(),
+                        "temporal.security.clientKeyPath", key.toString(),
+                        "temporal.security.apiKey", "both")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("temporal.security.apiKey must not be set together with a client")
+        .hasMessageNotContaining("both");
+  }
+
+  @Test
+  void shouldNotShowAKeyItRefuses() {
+    assertThatThrownBy(
+            () -> load(overrides("payloadEncryption.keys", "k1:c2VjcmV0LWJ1dC1zaG9ydA==")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("payloadEncryption.keys key 'k1' must be 32 bytes")
+        .hasMessageNotContaining("c2VjcmV0LWJ1dC1zaG9ydA==");
+  }
+
+  @Test
   void shouldTellWhereToSetAMissingTokenSecret() {
     assertThatThrownBy(() -> load(overrides("confirmation.tokenSecret", "''")))
         .isInstanceOf(ConfigurationException.class)
