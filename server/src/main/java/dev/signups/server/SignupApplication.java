@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import dev.signups.activities.SendEmailActivity;
 import dev.signups.activities.links.ConfirmationLinks;
 import dev.signups.activities.mail.SendEmailActivityImpl;
 import dev.signups.activities.mail.SmtpEmailSender;
@@ -15,14 +14,14 @@ import dev.signups.server.SignupConfiguration.Role;
 import dev.signups.server.cli.ConfigErrors;
 import dev.signups.server.cli.SignupIdCommand;
 import dev.signups.server.confirm.ConfirmationFactory;
-import dev.signups.server.core.SignupCommands;
 import dev.signups.server.core.SignupIds;
-import dev.signups.server.core.SignupReads;
+import dev.signups.server.core.Signups;
 import dev.signups.server.crypto.PayloadEncryptionFactory;
 import dev.signups.server.health.SmtpHealthCheck;
 import dev.signups.server.health.TemporalHealthCheck;
 import dev.signups.server.health.WorkerHealthCheck;
 import dev.signups.server.metrics.PrometheusMetrics;
+import dev.signups.server.resources.BounceResource;
 import dev.signups.server.resources.ConfirmationResource;
 import dev.signups.server.resources.JsonErrorMapper;
 import dev.signups.server.resources.RequestBodyFilter;
@@ -51,8 +50,8 @@ import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.time.Clock;
-import java.util.Map;
 import net.sourceforge.argparse4j.inf.Namespace;
 
 /** The signup service: the HTTP API, and a Temporal worker that runs the signup workflows. */
@@ -140,17 +139,20 @@ public class SignupApplication extends Application<SignupConfiguration> {
    * re-drive). {@link #run} calls it with collaborators built from the configuration; tests call it
    * with their own.
    */
-  public static void registerApis(
-      Environment environment, SignupCommands commands, SignupReads reads, ApiSettings settings) {
+  public static void registerApis(Environment environment, Signups signups, ApiSettings settings) {
     JerseyEnvironment api = environment.jersey();
-    api.register(new SignupResource(commands, settings.limits()));
+    api.register(new SignupResource(signups.commands(), settings.limits()));
     api.register(
-        new ConfirmationResource(commands, settings.oneClickConfirmation(), settings.meters()));
+        new ConfirmationResource(
+            signups.commands(), settings.oneClickConfirmation(), settings.meters()));
     api.register(new SignupOutcomeMetrics(settings.meters()));
     registerCommon(api, settings.maxRequestBodySize());
     JerseyEnvironment admin = AdminJersey.serve(environment, "/signups/*");
-    admin.register(new SignupAdminResource(commands, reads));
+    admin.register(new SignupAdminResource(signups));
     registerCommon(admin, settings.maxRequestBodySize());
+    JerseyEnvironment bounces = AdminJersey.serve(environment, "/bounces/*");
+    bounces.register(new BounceResource(signups.suppressions()));
+    registerCommon(bounces, settings.maxRequestBodySize());
   }
 
   private static void registerCommon(JerseyEnvironment jersey, DataSize maxRequestBodySize) {
@@ -172,15 +174,22 @@ public class SignupApplication extends Application<SignupConfiguration> {
     WorkflowServiceStubs connection = workers.getWorkflowClient().getWorkflowServiceStubs();
     Worker worker =
         workers.newWorker(temporal.getTaskQueue(), temporal.getWorker().workerOptions());
-    SignupWorkflows.register(
-        worker,
-        Map.of(
-            SendEmailActivity.TYPE,
-            config.getSendEmail().build(),
-            SendEmailActivity.WELCOME_TYPE,
-            config.getSendWelcomeEmail().build()));
+    SignupWorkflows.register(worker, config.activityOptions());
     ConfirmationLinks links = config.getConfirmation().links();
-    worker.registerActivitiesImplementations(new SendEmailActivityImpl(sender, links), links);
+    SendEmailActivityImpl emails = new SendEmailActivityImpl(sender, links, config.retryDelays());
+    worker.registerActivitiesImplementations(emails, links);
+    config
+        .providerQueues()
+        .ratesByQueue()
+        .forEach(
+            (queue, rate) ->
+                workers
+                    .newWorker(
+                        queue,
+                        WorkerOptions.newBuilder(temporal.getWorker().workerOptions())
+                            .setMaxTaskQueueActivitiesPerSecond(rate)
+                            .build())
+                    .registerActivitiesImplementations(emails));
     environment.lifecycle().manage(new SearchAttributesCheck(connection, temporal.getNamespace()));
     environment
         .lifecycle()
@@ -204,21 +213,19 @@ public class SignupApplication extends Application<SignupConfiguration> {
       MeterRegistry meters) {
     SignupIds ids = new SignupIds(config.getSignupIdSecret());
     ConfirmationFactory confirmation = config.getConfirmation();
-    SignupReads reads = new SignupReads(client);
-    SignupCommands commands =
-        new SignupCommands(
+    Signups signups =
+        Signups.on(
             client,
-            reads,
             ids,
             config.getTemporal().getTaskQueue(),
+            config.providerQueues(),
             confirmation.policy(),
             confirmation.tokens(),
             Clock.systemUTC());
     environment.admin().addTask(new SignupIdTask(ids));
     registerApis(
         environment,
-        commands,
-        reads,
+        signups,
         new ApiSettings(
             config.getRateLimits().build(),
             confirmation.isOneClick(),

@@ -1,10 +1,14 @@
 package dev.signups.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.signups.activities.SendEmailActivity;
+import dev.signups.activities.mail.RetryDelays;
 import dev.signups.server.confirm.ConfirmationFactory;
+import dev.signups.server.core.ProviderQueues;
 import dev.signups.server.crypto.CodecServerFactory;
 import dev.signups.server.crypto.PayloadEncryptionFactory;
 import dev.signups.server.limits.RateLimitsFactory;
+import dev.signups.server.mail.MailProviderFactory;
 import dev.signups.server.mail.SmtpFactory;
 import dev.signups.server.temporal.ActivityOptionsFactory;
 import dev.signups.server.temporal.TemporalFactory;
@@ -17,10 +21,13 @@ import io.dropwizard.validation.MinDataSize;
 import io.dropwizard.validation.selfvalidating.SelfValidating;
 import io.dropwizard.validation.selfvalidating.SelfValidation;
 import io.dropwizard.validation.selfvalidating.ViolationCollector;
+import io.temporal.activity.ActivityOptions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The application's configuration; {@code server/config.yml} documents every key. */
@@ -62,6 +69,14 @@ public class SignupConfiguration extends Configuration {
 
   /** How many signups the API starts per client and per recipient domain. */
   @Valid @NotNull @JsonProperty private RateLimitsFactory rateLimits = new RateLimitsFactory();
+
+  /**
+   * Mail providers whose recipients get their emails through a task queue of their own, at a rate
+   * the Temporal server enforces over all workers; other domains use {@code temporal.taskQueue}.
+   * Default none.
+   */
+  @NotNull @JsonProperty
+  private List<@Valid @NotNull MailProviderFactory> mailProviders = List.of();
 
   /** Timeouts and retry policy of the SendEmail activity: the confirmation and reminder emails. */
   @Valid @NotNull @JsonProperty
@@ -112,6 +127,32 @@ public class SignupConfiguration extends Configuration {
     return rateLimits;
   }
 
+  /**
+   * The task queue of each provider's emails, {@code <temporal.taskQueue>-<name>}, by recipient
+   * domain.
+   */
+  public ProviderQueues providerQueues() {
+    return MailProviderFactory.queues(temporal.getTaskQueue(), mailProviders);
+  }
+
+  /** The retry delays of each email activity type. */
+  public Map<String, RetryDelays> retryDelays() {
+    return Map.of(
+        SendEmailActivity.TYPE,
+        sendEmail.delays(),
+        SendEmailActivity.WELCOME_TYPE,
+        sendWelcomeEmail.delays());
+  }
+
+  /** The activity options of each email activity type. */
+  public Map<String, ActivityOptions> activityOptions() {
+    return Map.of(
+        SendEmailActivity.TYPE,
+        sendEmail.build(),
+        SendEmailActivity.WELCOME_TYPE,
+        sendWelcomeEmail.build());
+  }
+
   public ActivityOptionsFactory getSendEmail() {
     return sendEmail;
   }
@@ -140,6 +181,13 @@ public class SignupConfiguration extends Configuration {
           confirmation.getTokenSecret(),
           "CONFIRMATION_TOKEN_SECRET");
     }
+  }
+
+  /** A provider's name and each of its domains appear once. */
+  @SelfValidation
+  public void validateProviders(ViolationCollector violations) {
+    MailProviderFactory.repeats(mailProviders)
+        .forEach(repeat -> violations.addViolation("mailProviders", repeat));
   }
 
   /** Every SMTP timeout must end before the attempt that waits on it times out. */

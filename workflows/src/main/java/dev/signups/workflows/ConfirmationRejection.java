@@ -17,7 +17,9 @@ public enum ConfirmationRejection {
   /** The token is none this signup sent. */
   UnknownToken,
   /** The token is one this signup sent, but its window has passed. */
-  LinkExpired;
+  LinkExpired,
+  /** The address is suppressed after a hard bounce or a complaint. */
+  Suppressed;
 
   /** The failure the update validator throws for this reason. */
   ApplicationFailure failure(String detail) {

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param startedAt when the signup started
  * @param updatedAt when the state last changed
  * @param expiresAt when the confirmation links stop working, or null before the first is sent
+ * @param lastBounce the last bounce or complaint a provider reported, such as {@code HardBounce
+ *     (ses): 550 5.1.1 No such user}, or null
  */
 public record SignupState(
     SignupStatus status,
@@ -20,10 +22,11 @@ public record SignupState(
     String messageId,
     Instant startedAt,
     Instant updatedAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    String lastBounce) {
 
   static SignupState sending(Instant now) {
-    return new SignupState(SignupStatus.SENDING, 0, null, null, now, now, null);
+    return new SignupState(SignupStatus.SENDING, 0, null, null, now, now, null, null);
   }
 
   SignupState sent(int attempts, String messageId, Instant now) {
@@ -54,11 +57,27 @@ public record SignupState(
   }
 
   SignupState expiringAt(Instant expiresAt) {
-    return new SignupState(status, attempts, lastError, messageId, startedAt, updatedAt, expiresAt);
+    return new SignupState(
+        status, attempts, lastError, messageId, startedAt, updatedAt, expiresAt, lastBounce);
+  }
+
+  SignupState suppressed(Instant now) {
+    return with(SignupStatus.SUPPRESSED, attempts, lastError, messageId, now);
+  }
+
+  /** The same state in {@code status}: a suppression lifted, back to where the signup was. */
+  SignupState in(SignupStatus status, Instant now) {
+    return with(status, attempts, lastError, messageId, now);
+  }
+
+  SignupState bounced(Bounce bounce, Instant now) {
+    return new SignupState(
+        status, attempts, lastError, messageId, startedAt, now, expiresAt, bounce.describe());
   }
 
   private SignupState with(
       SignupStatus status, int attempts, String lastError, String messageId, Instant now) {
-    return new SignupState(status, attempts, lastError, messageId, startedAt, now, expiresAt);
+    return new SignupState(
+        status, attempts, lastError, messageId, startedAt, now, expiresAt, lastBounce);
   }
 }

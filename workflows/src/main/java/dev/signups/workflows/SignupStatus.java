@@ -13,5 +13,10 @@ public enum SignupStatus {
   /** The mail server rejected it for good, or the retry policy ran out; see the last error. */
   DELIVERY_FAILED,
   /** The confirmation email went out, in a signup started before confirmation links existed. */
-  SENT
+  SENT,
+  /**
+   * A provider reported a hard bounce or a spam complaint: no more mail goes to the address, not
+   * even for a new signup, until an operator lifts the suppression.
+   */
+  SUPPRESSED
 }

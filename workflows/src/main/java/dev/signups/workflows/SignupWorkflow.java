@@ -23,6 +23,9 @@ public interface SignupWorkflow {
   /** The workflow type name, as visibility queries and the Web UI know it. */
   String TYPE = "SignupWorkflow";
 
+  /** The failure type of an {@link #unsuppress} refused because the signup is not suppressed. */
+  String NOT_SUPPRESSED = "NotSuppressed";
+
   /**
    * Runs the signup. Returns its final state: {@link SignupStatus#EXPIRED}, or {@link
    * SignupStatus#DELIVERY_FAILED} with the reason once the mail server rejected the confirmation
@@ -52,6 +55,26 @@ public interface SignupWorkflow {
    */
   @UpdateValidatorMethod(updateName = "confirm")
   void validateConfirm(String token);
+
+  /**
+   * A mail provider reported that an email to this address bounced, or that its recipient marked it
+   * as spam. A hard bounce or a complaint suppresses the address: no reminder, resend or welcome
+   * goes out, and the signup stays open, {@link SignupStatus#SUPPRESSED}, so that signing up again
+   * sends nothing, until {@link #unsuppress}. A soft bounce is recorded only.
+   */
+  @SignalMethod(name = "bounced")
+  void bounced(Bounce bounce);
+
+  /**
+   * Lifts the suppression of the address: the signup is where it was before, and goes on from there
+   * (an unconfirmed signup whose window has passed meanwhile then expires).
+   */
+  @UpdateMethod(name = "unsuppress")
+  void unsuppress();
+
+  /** Refuses to lift the suppression of a signup that is not suppressed. */
+  @UpdateValidatorMethod(updateName = "unsuppress")
+  void validateUnsuppress();
 
   /** The current state: status, attempts so far, the last error and timestamps. */
   @QueryMethod(name = "state")

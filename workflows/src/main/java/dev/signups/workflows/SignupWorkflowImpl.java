@@ -8,6 +8,7 @@ import dev.signups.activities.EmailRequest;
 import dev.signups.activities.LinkDigest;
 import dev.signups.activities.Recipient;
 import dev.signups.activities.SendEmailActivity;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
@@ -39,7 +40,17 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   /** Version 1 sends a link and waits for it to be followed; before, the signup ended at SENT. */
   static final String DOUBLE_OPT_IN = "double-opt-in";
 
-  private final SendEmailActivity email = Workflow.newActivityStub(SendEmailActivity.class);
+  /**
+   * Version 1 sends the emails from the signup's own task queue when its input names one (a mail
+   * provider's, rate-limited by the server), and takes its first search attributes from the start
+   * request instead of upserting them.
+   */
+  static final String PROVIDER_ROUTING = "provider-routing";
+
+  /** Version 1 suppresses the address on a hard bounce or a complaint. */
+  static final String SUPPRESSION = "suppression";
+
+  private SendEmailActivity email = Workflow.newActivityStub(SendEmailActivity.class);
   private final ConfirmationLinkActivity links =
       Workflow.newLocalActivityStub(ConfirmationLinkActivity.class);
 
@@ -49,6 +60,11 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   private SignupState state = SignupState.sending(now());
   private boolean publishesState;
   private boolean confirmed;
+  private boolean suppressed;
+
+  /** Where a suppressed signup stood, and returns to when the suppression is lifted. */
+  private SignupStatus beforeSuppression;
+
   private Instant lastEmailAt;
   private Instant lastRequestedAt;
 
@@ -59,10 +75,24 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
     Recipient recipient = new Recipient(signup.email(), signup.name());
     if (signup.confirmed() != null) {
       confirmed = true;
-      enter(signup.confirmed());
+      carry(signup.confirmed(), SignupStatus.CONFIRMED);
       return idle(signup);
     }
-    enter(state);
+    if (signup.suppressed() != null) {
+      carry(signup.suppressed(), SignupStatus.EXPIRED);
+      return idle(signup);
+    }
+    boolean routed = Workflow.getVersion(PROVIDER_ROUTING, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (routed && signup.emailTaskQueue() != null) {
+      email =
+          Workflow.newActivityStub(
+              SendEmailActivity.class,
+              ActivityOptions.newBuilder().setTaskQueue(signup.emailTaskQueue()).build());
+    }
+    if (!routed
+        || !Workflow.getTypedSearchAttributes().containsKey(SignupSearchAttributes.STATUS)) {
+      enter(state);
+    }
     if (!doubleOptIn) {
       return sendUnlinkedConfirmation(recipient);
     }
@@ -71,21 +101,26 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
     Instant remindAt = policy.reminds() ? state.startedAt().plus(policy.remindAfter()) : null;
     state = state.expiringAt(expiresAt);
     if (!sendLink(EmailKind.CONFIRMATION, recipient) && !confirmed) {
-      return state;
+      return suppressed ? idle(signup) : state;
     }
     while (!confirmed) {
-      if (!now().isBefore(expiresAt)) {
+      if (suppressed) {
+        Workflow.await(() -> !suppressed || Workflow.getInfo().isContinueAsNewSuggested());
+        if (suppressed) {
+          continueAsNew(signup);
+        }
+      } else if (!now().isBefore(expiresAt)) {
         enter(state.expired(now()));
         return state;
-      }
-      if (resendDue(policy)) {
+      } else if (resendDue(policy)) {
         sendLink(EmailKind.CONFIRMATION, recipient);
       } else if (remindAt != null && !now().isBefore(remindAt)) {
         remindAt = null;
         sendLink(EmailKind.REMINDER, recipient);
       } else {
         Instant wakeAt = remindAt == null || remindAt.isAfter(expiresAt) ? expiresAt : remindAt;
-        Workflow.await(Duration.between(now(), wakeAt), () -> confirmed || resendDue(policy));
+        Workflow.await(
+            Duration.between(now(), wakeAt), () -> confirmed || suppressed || resendDue(policy));
       }
     }
     send(
@@ -111,12 +146,41 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
     if (confirmed) {
       throw ConfirmationRejection.AlreadyConfirmed.failure("the signup is already confirmed");
     }
+    if (suppressed) {
+      throw ConfirmationRejection.Suppressed.failure("the address is suppressed");
+    }
     byte[] digest = LinkDigest.of(token == null ? "" : token).getBytes(StandardCharsets.US_ASCII);
     if (linkDigests.stream().noneMatch(sent -> MessageDigest.isEqual(sent, digest))) {
       throw ConfirmationRejection.UnknownToken.failure("the signup sent no such link");
     }
     if (!now().isBefore(state.expiresAt())) {
       throw ConfirmationRejection.LinkExpired.failure("the link expired");
+    }
+  }
+
+  @Override
+  public void bounced(Bounce bounce) {
+    if (Workflow.getVersion(SUPPRESSION, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    if (bounce.type().suppresses() && !suppressed) {
+      beforeSuppression = state.status();
+      suppressed = true;
+    }
+    enter(state.bounced(bounce, now()));
+  }
+
+  @Override
+  public void unsuppress() {
+    suppressed = false;
+    enter(state.in(beforeSuppression, now()));
+  }
+
+  @Override
+  public void validateUnsuppress() {
+    if (!suppressed) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          NOT_SUPPRESSED + ": the signup is " + state.status(), NOT_SUPPRESSED);
     }
   }
 
@@ -186,14 +250,34 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   }
 
   /**
-   * Keeps a confirmed signup running, idle, so that signing up again with its address starts
-   * nothing; continues as new when the history grows long, carrying the state.
+   * Keeps a confirmed or a suppressed signup running, idle, so that signing up again with its
+   * address starts nothing; continues as new when the history grows long, carrying the state. A
+   * signup that is neither any more (its suppression lifted before it was confirmed) ends as it
+   * stands.
    */
   private SignupState idle(Signup signup) {
-    Workflow.await(() -> Workflow.getInfo().isContinueAsNewSuggested());
+    Workflow.await(
+        () -> Workflow.getInfo().isContinueAsNewSuggested() || !(confirmed || suppressed));
+    if (!(confirmed || suppressed)) {
+      return state;
+    }
+    return continueAsNew(signup);
+  }
+
+  private SignupState continueAsNew(Signup signup) {
     Workflow.await(Workflow::isEveryHandlerFinished);
-    Workflow.continueAsNew(new Signup(signup.email(), signup.name(), signup.confirmation(), state));
+    Workflow.continueAsNew(signup.carrying(state, confirmed));
     return state;
+  }
+
+  /**
+   * Takes the state a previous run carried: suppressed, when it was, returning to {@code lifted}
+   * once the suppression is lifted.
+   */
+  private void carry(SignupState carried, SignupStatus lifted) {
+    suppressed = carried.status() == SignupStatus.SUPPRESSED;
+    beforeSuppression = lifted;
+    enter(carried);
   }
 
   /** The Message-ID key of {@code kind} in this run: unique to the run, stable across attempts. */
@@ -202,7 +286,15 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
     return info.getWorkflowId() + "." + info.getRunId() + "." + kind.template();
   }
 
+  /**
+   * Makes {@code next} the state and publishes it. While the address is suppressed, the status
+   * stays {@code SUPPRESSED} and {@code next}'s is where the signup returns once it is lifted.
+   */
   private void enter(SignupState next) {
+    if (suppressed && next.status() != SignupStatus.SUPPRESSED) {
+      beforeSuppression = next.status();
+      next = next.suppressed(next.updatedAt());
+    }
     state = next;
     if (!publishesState) {
       return;

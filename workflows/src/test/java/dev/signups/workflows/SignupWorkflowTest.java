@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.IntFunction;
@@ -62,7 +63,8 @@ class SignupWorkflowTest {
     PolicyFixture.register(worker);
     ConfirmationLinks links =
         new ConfirmationLinks(new ConfirmationTokens(TOKEN_SECRET), "https://signups.example");
-    worker.registerActivitiesImplementations(new SendEmailActivityImpl(sender, links), links);
+    worker.registerActivitiesImplementations(
+        new SendEmailActivityImpl(sender, links, Map.of()), links);
     env.start();
   }
 
@@ -381,7 +383,8 @@ class SignupWorkflowTest {
                     .setWorkflowId(workflowId)
                     .setTaskQueue(TASK_QUEUE)
                     .build());
-    WorkflowClient.start(workflow::signUp, new Signup("ada@example.com", "Ada", confirmation));
+    WorkflowClient.start(
+        workflow::signUp, new Signup("ada@example.com", "Ada", confirmation, null));
     return workflow;
   }
 

@@ -11,13 +11,17 @@ import dev.signups.activities.links.ConfirmationLinks;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Composes the signup emails, with their confirmation links, and hands them to an {@link
- * EmailSender}. Every attempt is counted in the worker's Temporal metrics: {@value #SENDS} by
- * email, result, failure type and SMTP reply class, and {@value #LATENCY} by email and result.
+ * EmailSender}. A transient failure sets the wait before the next attempt as {@link RetryDelays}
+ * says for the activity's type: the policy's backoff, spread, and longer after a reply that asks to
+ * slow down. Every attempt is counted in the worker's Temporal metrics: {@value #SENDS} by email,
+ * result, failure type and SMTP reply class, and {@value #LATENCY} by email and result.
  */
 public final class SendEmailActivityImpl implements SendEmailActivity {
 
@@ -26,11 +30,18 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
 
   private final EmailSender sender;
   private final ConfirmationLinks links;
+  private final Map<String, RetryDelays> delays;
   private final Map<EmailKind, EmailTemplate> templates = new EnumMap<>(EmailKind.class);
 
-  public SendEmailActivityImpl(EmailSender sender, ConfirmationLinks links) {
+  /**
+   * @param delays how each activity type spreads its retries and slows down when asked, by type; a
+   *     type without an entry retries as its policy says
+   */
+  public SendEmailActivityImpl(
+      EmailSender sender, ConfirmationLinks links, Map<String, RetryDelays> delays) {
     this.sender = sender;
     this.links = links;
+    this.delays = Map.copyOf(delays);
     for (EmailKind kind : EmailKind.values()) {
       templates.put(kind, EmailTemplate.load(kind.template()));
     }
@@ -57,13 +68,29 @@ public final class SendEmailActivityImpl implements SendEmailActivity {
       String replyClass =
           e.replyCode() == EmailDeliveryException.NO_REPLY ? "none" : e.replyCode() / 100 + "xx";
       record(context, request.kind(), started, "failed", e.failure().name(), replyClass);
-      throw failure(e.failure(), e.getMessage(), attempt);
+      ApplicationFailure failure = failure(e.failure(), e.getMessage(), attempt);
+      Duration nextRetryDelay = nextRetryDelay(context, attempt, e.replyCode());
+      if (e.failure().retryable() && nextRetryDelay != null) {
+        failure.setNextRetryDelay(nextRetryDelay);
+      }
+      throw failure;
     }
   }
 
   @Override
   public EmailReceipt sendWelcome(EmailRequest request) {
     return send(request);
+  }
+
+  /** The wait before the next attempt, or null for the retry policy's own. */
+  private Duration nextRetryDelay(ActivityExecutionContext context, int attempt, int replyCode) {
+    return delays
+        .getOrDefault(context.getInfo().getActivityType(), RetryDelays.NONE)
+        .after(
+            context.getInfo().getRetryOptions(),
+            attempt,
+            replyCode,
+            ThreadLocalRandom.current()::nextDouble);
   }
 
   private static void record(

@@ -33,7 +33,9 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +61,9 @@ class SendEmailActivityTest {
 
   private SendEmailActivityImpl activityImplementation() {
     return new SendEmailActivityImpl(
-        new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server())), LINKS);
+        new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server())),
+        LINKS,
+        Map.of(SendEmailActivity.TYPE, new RetryDelays(0.5, Duration.ofMinutes(1))));
   }
 
   private static final EmailRequest LINKED =
@@ -189,6 +193,38 @@ class SendEmailActivityTest {
       assertThat(failure.isNonRetryable()).isFalse();
       assertThat(failure.getOriginalMessage()).startsWith("451").contains("Try again later");
       assertThat(failure.getDetails().get(Integer.class)).isEqualTo(REPORTED_ATTEMPT);
+    }
+
+    /** The test environment gives the activity Temporal's default policy: a first wait of 1 s. */
+    @Test
+    void shouldSpreadTheNextAttemptAroundThePolicysBackoff() {
+      List<Duration> delays = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        smtp.server().failNextTransactions(1, 451, "4.3.0 Try again later");
+        delays.add(failureOf(ADA).getNextRetryDelay());
+      }
+
+      assertThat(delays)
+          .allSatisfy(
+              delay -> assertThat(delay).isBetween(Duration.ofMillis(500), Duration.ofMillis(1500)))
+          .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldWaitAtLeastTheSlowDownMinimumWhenTheServerAsksToSlowDown() {
+      smtp.server().failNextTransactions(1, 421, "4.7.0 Try again later, slow down");
+
+      ApplicationFailure failure = failureOf(ADA);
+
+      assertThat(failure.getType()).isEqualTo(EmailFailure.TransientEmailFailure.name());
+      assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void shouldLeaveAPermanentFailureWithoutANextAttempt() {
+      smtp.server().rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
+
+      assertThat(failureOf(ADA).getNextRetryDelay()).isNull();
     }
   }
 

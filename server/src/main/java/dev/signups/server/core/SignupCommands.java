@@ -3,7 +3,6 @@ package dev.signups.server.core;
 import static dev.signups.server.core.TemporalCalls.call;
 
 import dev.signups.activities.ConfirmationClaim;
-import dev.signups.activities.PersonalData;
 import dev.signups.activities.links.ConfirmationTokens;
 import dev.signups.server.api.SignupView;
 import dev.signups.server.confirm.ConfirmationOutcome;
@@ -14,12 +13,10 @@ import dev.signups.workflows.SignupStatus;
 import dev.signups.workflows.SignupWorkflow;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import java.time.Clock;
 import java.util.Optional;
@@ -29,29 +26,27 @@ public final class SignupCommands {
 
   private final WorkflowClient client;
   private final SignupReads reads;
-  private final SignupIds ids;
-  private final String taskQueue;
+  private final SignupStarts starts;
   private final ConfirmationPolicy policy;
   private final ConfirmationTokens tokens;
   private final Clock clock;
 
   /**
    * @param reads tells the status of a signup to restart
+   * @param starts starts the workflows of signups
    * @param policy the confirmation policy of the signups this starts
    * @param tokens verifies the tokens of confirmation links
    */
   public SignupCommands(
       WorkflowClient client,
       SignupReads reads,
-      SignupIds ids,
-      String taskQueue,
+      SignupStarts starts,
       ConfirmationPolicy policy,
       ConfirmationTokens tokens,
       Clock clock) {
     this.client = client;
     this.reads = reads;
-    this.ids = ids;
-    this.taskQueue = taskQueue;
+    this.starts = starts;
     this.policy = policy;
     this.tokens = tokens;
     this.clock = clock;
@@ -64,13 +59,13 @@ public final class SignupCommands {
    * send a fresh link.
    */
   public void start(String email, String name) {
-    String id = ids.idFor(email);
     SignupWorkflow workflow =
-        client.newWorkflowStub(
-            SignupWorkflow.class,
-            options(id, email, WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING));
+        starts.stub(
+            email,
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+            SignupStatus.SENDING);
     BatchRequest request = client.newSignalWithStartRequest();
-    request.add(workflow::signUp, new Signup(email, name, policy));
+    request.add(workflow::signUp, new Signup(email, name, policy, starts.emailQueue(email)));
     request.add(workflow::signupRequested);
     call("the signup was not recorded", () -> client.signalWithStart(request));
   }
@@ -100,16 +95,21 @@ public final class SignupCommands {
             .getDataConverter()
             .fromPayloads(0, Optional.of(input), Signup.class, Signup.class);
     SignupWorkflow workflow =
-        client.newWorkflowStub(
-            SignupWorkflow.class,
-            options(
-                id, previous.email(), WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL));
+        starts.stub(
+            previous.email(),
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+            SignupStatus.SENDING);
     try {
       call(
           "the signup was not started again",
           () ->
               WorkflowClient.start(
-                  workflow::signUp, new Signup(previous.email(), previous.name(), policy)));
+                  workflow::signUp,
+                  new Signup(
+                      previous.email(),
+                      previous.name(),
+                      policy,
+                      starts.emailQueue(previous.email()))));
     } catch (WorkflowExecutionAlreadyStarted e) {
       // Started again by a concurrent call: the outcome asked for.
     }
@@ -168,18 +168,8 @@ public final class SignupCommands {
                 switch (reason) {
                   case AlreadyConfirmed -> ConfirmationOutcome.ALREADY_CONFIRMED;
                   case LinkExpired -> ConfirmationOutcome.EXPIRED;
-                  case UnknownToken -> ConfirmationOutcome.INVALID;
+                  case UnknownToken, Suppressed -> ConfirmationOutcome.INVALID;
                 })
         .orElse(ConfirmationOutcome.INVALID);
-  }
-
-  private WorkflowOptions options(String id, String email, WorkflowIdConflictPolicy conflict) {
-    return WorkflowOptions.newBuilder()
-        .setWorkflowId(id)
-        .setTaskQueue(taskQueue)
-        .setStaticSummary("Signup of " + PersonalData.maskAddress(email))
-        .setWorkflowIdConflictPolicy(conflict)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .build();
   }
 }

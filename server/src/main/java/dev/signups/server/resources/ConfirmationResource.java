@@ -97,7 +97,7 @@ public class ConfirmationResource {
             case EXPIRED -> ConfirmationPage.RENEWED.response();
             case CONFIRMED -> ConfirmationPage.ALREADY_CONFIRMED.response();
             case SENDING, AWAITING_CONFIRMATION -> ConfirmationPage.NEWER_LINK.response();
-            case DELIVERY_FAILED, SENT -> ConfirmationPage.INVALID.response();
+            case DELIVERY_FAILED, SENT, SUPPRESSED -> ConfirmationPage.INVALID.response();
           };
         });
   }

@@ -3,8 +3,7 @@ package dev.signups.server.resources;
 import dev.signups.server.api.SignupAccepted;
 import dev.signups.server.api.SignupPage;
 import dev.signups.server.api.SignupView;
-import dev.signups.server.core.SignupCommands;
-import dev.signups.server.core.SignupReads;
+import dev.signups.server.core.Signups;
 import dev.signups.workflows.SignupStatus;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -25,18 +24,17 @@ import jakarta.ws.rs.core.Response;
 /**
  * The operators' view of signups, served on the admin port only, under {@code /signups} (where
  * {@link dev.signups.server.SignupApplication#registerApis} mounts it): one signup's state, the
- * listing by status (the dead-letter view) and the re-drive of a failed signup.
+ * listing by status (the dead-letter view), the re-drive of a failed signup and the lifting of a
+ * suppression.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class SignupAdminResource {
 
-  private final SignupCommands commands;
-  private final SignupReads reads;
+  private final Signups signups;
 
-  public SignupAdminResource(SignupCommands commands, SignupReads reads) {
-    this.commands = commands;
-    this.reads = reads;
+  public SignupAdminResource(Signups signups) {
+    this.signups = signups;
   }
 
   /**
@@ -48,12 +46,33 @@ public class SignupAdminResource {
   @Path("{id}/retry")
   public Response retry(@PathParam("id") String id) {
     SignupStatus status =
-        commands
+        signups
+            .commands()
             .restart(id, SignupStatus.DELIVERY_FAILED)
             .orElseThrow(() -> new NotFoundException("No signup " + id));
     if (status != SignupStatus.DELIVERY_FAILED) {
       throw new ClientErrorException(
           "Signup " + id + " is " + status + "; only a DELIVERY_FAILED signup can be retried",
+          Response.Status.CONFLICT);
+    }
+    return Response.accepted(SignupAccepted.ACCEPTED).build();
+  }
+
+  /**
+   * Lifts the suppression of an address after a hard bounce or a complaint: the signup is where it
+   * was before. 409 for a signup that is not {@code SUPPRESSED}.
+   */
+  @POST
+  @Path("{id}/unsuppress")
+  public Response unsuppress(@PathParam("id") String id) {
+    SignupStatus status =
+        signups
+            .suppressions()
+            .unsuppress(id)
+            .orElseThrow(() -> new NotFoundException("No signup " + id));
+    if (status != SignupStatus.SUPPRESSED) {
+      throw new ClientErrorException(
+          "Signup " + id + " is " + status + "; only a SUPPRESSED signup can be unsuppressed",
           Response.Status.CONFLICT);
     }
     return Response.accepted(SignupAccepted.ACCEPTED).build();
@@ -68,7 +87,7 @@ public class SignupAdminResource {
       @QueryParam("pageSize") @DefaultValue("20") @Min(1) @Max(100) int pageSize,
       @QueryParam("pageToken") String pageToken) {
     try {
-      return reads.list(status, pageSize, pageToken);
+      return signups.reads().list(status, pageSize, pageToken);
     } catch (IllegalArgumentException e) {
       throw new BadRequestException(e.getMessage());
     }
@@ -77,6 +96,6 @@ public class SignupAdminResource {
   @GET
   @Path("{id}")
   public SignupView get(@PathParam("id") String id) {
-    return reads.find(id).orElseThrow(() -> new NotFoundException("No signup " + id));
+    return signups.reads().find(id).orElseThrow(() -> new NotFoundException("No signup " + id));
   }
 }

@@ -1,6 +1,7 @@
 package dev.signups.server.temporal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.signups.activities.mail.RetryDelays;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.selfvalidating.SelfValidating;
@@ -41,6 +42,11 @@ public class ActivityOptionsFactory {
 
   public Duration getStartToCloseTimeout() {
     return startToCloseTimeout;
+  }
+
+  /** How the activity spreads its retries and slows down when asked. */
+  public RetryDelays delays() {
+    return retry.delays();
   }
 
   public ActivityOptions build() {

@@ -2,12 +2,14 @@ package dev.signups.server.temporal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.signups.activities.EmailFailure;
+import dev.signups.activities.mail.RetryDelays;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.selfvalidating.SelfValidating;
 import io.dropwizard.validation.selfvalidating.SelfValidation;
 import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import io.temporal.common.RetryOptions;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -44,6 +46,22 @@ public class RetryPolicyFactory {
   @JsonProperty
   private int maximumAttempts = 0;
 
+  /**
+   * How much the wait before each retry is spread at random around the backoff, as a fraction of
+   * it, either way, so that emails that failed together (an outage) do not come back together.
+   * Default 0.2; from 0 (none) to 1.
+   */
+  @DecimalMin("0.0")
+  @DecimalMax("1.0")
+  @JsonProperty
+  private double jitter = 0.2;
+
+  /**
+   * The shortest wait after a reply that asks the sender to slow down (421, 450), whatever the
+   * backoff says. Default 1m; {@code 0s} for none.
+   */
+  @NotNull @JsonProperty private Duration slowDownAtLeast = Duration.minutes(1);
+
   /** Failure types never retried, whatever their origin. Default: the permanent email failures. */
   @NotNull @JsonProperty
   private List<@NotBlank String> nonRetryableErrors =
@@ -57,6 +75,11 @@ public class RetryPolicyFactory {
         .setMaximumAttempts(maximumAttempts)
         .setDoNotRetry(nonRetryableErrors.toArray(String[]::new))
         .build();
+  }
+
+  /** How the activity spreads its retries and slows down when asked, under this policy. */
+  public RetryDelays delays() {
+    return new RetryDelays(jitter, slowDownAtLeast.toJavaDuration());
   }
 
   @SelfValidation

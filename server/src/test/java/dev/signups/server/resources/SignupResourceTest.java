@@ -396,7 +396,7 @@ class SignupResourceTest {
             "", "query param status must not be null",
             "?status=LOST",
                 "query param status must be one of [SENDING, AWAITING_CONFIRMATION, CONFIRMED,"
-                    + " EXPIRED, DELIVERY_FAILED, SENT]",
+                    + " EXPIRED, DELIVERY_FAILED, SENT, SUPPRESSED]",
             "?status=SENT&pageSize=0", "query param pageSize must be greater than or equal to 1",
             "?status=SENT&pageSize=101", "query param pageSize must be less than or equal to 100",
             "?status=SENT&pageToken=!!", "pageToken is not valid");

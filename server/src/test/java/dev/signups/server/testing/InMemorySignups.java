@@ -14,9 +14,9 @@ import dev.signups.activities.testing.FaultySmtpServerExtension;
 import dev.signups.activities.testing.TestSmtpSettings;
 import dev.signups.server.ApiSettings;
 import dev.signups.server.SignupApplication;
-import dev.signups.server.core.SignupCommands;
+import dev.signups.server.core.ProviderQueues;
 import dev.signups.server.core.SignupIds;
-import dev.signups.server.core.SignupReads;
+import dev.signups.server.core.Signups;
 import dev.signups.server.limits.RateLimits;
 import dev.signups.server.temporal.ActivityOptionsFactory;
 import dev.signups.workflows.ConfirmationPolicy;
@@ -139,7 +139,7 @@ public final class InMemorySignups
     activity =
         new GatedSendEmail(
             new SendEmailActivityImpl(
-                new SmtpEmailSender(TestSmtpSettings.forServer(smtp())), links),
+                new SmtpEmailSender(TestSmtpSettings.forServer(smtp())), links, Map.of()),
             PATIENCE);
     worker.registerActivitiesImplementations(activity, links);
     temporal.start();
@@ -451,14 +451,16 @@ public final class InMemorySignups
 
     @Override
     public void run(Configuration configuration, Environment environment) {
-      WorkflowClient client = clients.apply(environment);
-      SignupReads reads = new SignupReads(client);
-      SignupCommands commands =
-          new SignupCommands(client, reads, ids, TASK_QUEUE, POLICY, tokens, new TestServerClock());
       SignupApplication.registerApis(
           environment,
-          commands,
-          reads,
+          Signups.on(
+              clients.apply(environment),
+              ids,
+              TASK_QUEUE,
+              ProviderQueues.NONE,
+              POLICY,
+              tokens,
+              new TestServerClock()),
           new ApiSettings(
               new RateLimits(UNLIMITED, UNLIMITED, ""),
               false,
