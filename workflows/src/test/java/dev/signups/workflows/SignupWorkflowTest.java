@@ -22,6 +22,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributes;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -42,6 +43,9 @@ import org.junit.jupiter.api.Test;
 class SignupWorkflowTest {
 
   private static final String TASK_QUEUE = "signups";
+  private static final String PROVIDER_QUEUE = "signups-gmail";
+  private static final Bounce HARD_BOUNCE =
+      new Bounce(Bounce.Type.HardBounce, "ses", "550 5.1.1 <a***@example.com>: No such user");
   private static final String TOKEN_SECRET = "workflow-test-token-secret-of-32-chars";
   private static final ConfirmationPolicy NO_REMINDER =
       new ConfirmationPolicy(Duration.ofHours(48), Duration.ZERO, Duration.ofMinutes(5));
@@ -63,8 +67,9 @@ class SignupWorkflowTest {
     PolicyFixture.register(worker);
     ConfirmationLinks links =
         new ConfirmationLinks(new ConfirmationTokens(TOKEN_SECRET), "https://signups.example");
-    worker.registerActivitiesImplementations(
-        new SendEmailActivityImpl(sender, links, Map.of()), links);
+    SendEmailActivityImpl emails = new SendEmailActivityImpl(sender, links, Map.of());
+    worker.registerActivitiesImplementations(emails, links);
+    env.newWorker(PROVIDER_QUEUE).registerActivitiesImplementations(emails);
     env.start();
   }
 
@@ -367,6 +372,163 @@ class SignupWorkflowTest {
         .isEqualTo(retry.getMaximumInterval().toSeconds());
     assertThat(policy.getMaximumAttempts()).isEqualTo(retry.getMaximumAttempts());
     assertThat(policy.getNonRetryableErrorTypesList()).containsExactly(retry.getDoNotRetry());
+  }
+
+  @Test
+  void shouldSuppressOnAHardBounceAndSendNothingMoreUntilLifted() throws Exception {
+    SignupWorkflow workflow = start("signup-bounced", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+
+    workflow.bounced(HARD_BOUNCE);
+    SignupState suppressed = awaitState(workflow, s -> s.status() == SignupStatus.SUPPRESSED);
+    env.sleep(Duration.ofHours(25));
+    workflow.signupRequested();
+    env.sleep(Duration.ofHours(30));
+
+    assertThat(suppressed.lastBounce())
+        .isEqualTo("HardBounce (ses): 550 5.1.1 <a***@example.com>: No such user");
+    assertThat(sender.subjects()).containsExactly("Please confirm your email address");
+    assertThat(describe("signup-bounced").getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(refusalOf(workflow, sender.tokenOf(0))).isEqualTo(ConfirmationRejection.Suppressed);
+    assertThat(
+            describe("signup-bounced")
+                .getTypedSearchAttributes()
+                .get(SignupSearchAttributes.STATUS))
+        .isEqualTo("SUPPRESSED");
+
+    workflow.unsuppress();
+    SignupState lifted = WorkflowStub.fromTyped(workflow).getResult(SignupState.class);
+
+    assertThat(lifted.status()).as("lifted after its window").isEqualTo(SignupStatus.EXPIRED);
+    assertThat(sender.subjects()).hasSize(1);
+  }
+
+  @Test
+  void shouldGoOnWaitingWhenTheSuppressionIsLiftedInsideTheWindow() throws Exception {
+    SignupWorkflow workflow = start("signup-complained", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    workflow.bounced(new Bounce(Bounce.Type.Complaint, "postmark", null));
+    awaitState(workflow, s -> s.status() == SignupStatus.SUPPRESSED);
+    env.sleep(Duration.ofHours(1));
+
+    workflow.unsuppress();
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    workflow.confirm(sender.tokenOf(0));
+    SignupState confirmed = awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(confirmed.lastBounce()).isEqualTo("Complaint (postmark)");
+    assertThat(sender.subjects())
+        .containsExactly("Please confirm your email address", "Welcome aboard");
+  }
+
+  @Test
+  void shouldKeepAConfirmedSignupSuppressedAfterAComplaintUntilLifted() throws Exception {
+    SignupWorkflow workflow = start("signup-confirmed-complaint", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    workflow.confirm(sender.tokenOf(0));
+    awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    workflow.bounced(new Bounce(Bounce.Type.Complaint, "sendgrid", "spamreport"));
+    awaitState(workflow, s -> s.status() == SignupStatus.SUPPRESSED);
+    workflow.signupRequested();
+    workflow.unsuppress();
+
+    assertThat(awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED).lastBounce())
+        .isEqualTo("Complaint (sendgrid): spamreport");
+    assertThat(sender.subjects())
+        .containsExactly("Please confirm your email address", "Welcome aboard");
+  }
+
+  @Test
+  void shouldOnlyRecordASoftBounce() throws Exception {
+    SignupWorkflow workflow = start("signup-soft-bounce", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+
+    workflow.bounced(new Bounce(Bounce.Type.SoftBounce, "ses", "452 4.2.2 Mailbox full"));
+    SignupState recorded = awaitState(workflow, s -> s.lastBounce() != null);
+    env.sleep(Duration.ofHours(24).plusMinutes(1));
+    sender.awaitEmails(2);
+
+    assertThat(recorded.status()).isEqualTo(SignupStatus.AWAITING_CONFIRMATION);
+    assertThat(recorded.lastBounce()).isEqualTo("SoftBounce (ses): 452 4.2.2 Mailbox full");
+    assertThat(sender.subjects()).contains("Reminder: please confirm your email address");
+  }
+
+  @Test
+  void shouldRefuseToLiftASuppressionThatIsNotThere() throws Exception {
+    SignupWorkflow workflow = start("signup-not-suppressed", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+
+    WorkflowUpdateException refused =
+        catchThrowableOfType(WorkflowUpdateException.class, workflow::unsuppress);
+
+    assertThat(refused).isNotNull();
+    assertThat(refused).rootCause().hasMessageContaining(SignupWorkflow.NOT_SUPPRESSED);
+    assertThat(updateEvents("signup-not-suppressed")).isEmpty();
+  }
+
+  @Test
+  void shouldStartSuppressedWhenABounceStartsTheSignup() throws Exception {
+    SignupWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                SignupWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("signup-bounce-started")
+                    .setTaskQueue(TASK_QUEUE)
+                    .build());
+    WorkflowClient.start(
+        workflow::signUp,
+        Signup.suppressed("ada@example.com", null, Instant.ofEpochMilli(env.currentTimeMillis())));
+    workflow.bounced(HARD_BOUNCE);
+    awaitState(workflow, s -> s.lastBounce() != null);
+    workflow.signupRequested();
+    env.sleep(Duration.ofDays(3));
+
+    assertThat(workflow.state().status()).isEqualTo(SignupStatus.SUPPRESSED);
+    assertThat(sender.subjects()).isEmpty();
+    workflow.unsuppress();
+    assertThat(WorkflowStub.fromTyped(workflow).getResult(SignupState.class).status())
+        .isEqualTo(SignupStatus.EXPIRED);
+    assertThat(sender.subjects()).isEmpty();
+  }
+
+  @Test
+  void shouldSendTheEmailsFromTheQueueOfTheRecipientsProvider() throws Exception {
+    SignupWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                SignupWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("signup-routed")
+                    .setTaskQueue(TASK_QUEUE)
+                    .setTypedSearchAttributes(
+                        SearchAttributes.newBuilder()
+                            .set(SignupSearchAttributes.STATUS, "SENDING")
+                            .set(SignupSearchAttributes.ATTEMPTS, 0L)
+                            .build())
+                    .build());
+    WorkflowClient.start(
+        workflow::signUp,
+        new Signup("ada@gmail.com", "Ada", ConfirmationPolicy.DEFAULT, PROVIDER_QUEUE));
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+
+    List<HistoryEvent> events = env.getWorkflowClient().fetchHistory("signup-routed").getEvents();
+    HistoryEvent scheduled =
+        events.stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(scheduled.getActivityTaskScheduledEventAttributes().getTaskQueue().getName())
+        .isEqualTo(PROVIDER_QUEUE);
+    assertThat(
+            events.stream()
+                .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .map(HistoryEvent::getEventType))
+        .as("the start request set the first search attributes")
+        .doesNotContain(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+    assertThat(sender.subjects()).containsExactly("Please confirm your email address");
   }
 
   /** Runs a signup nobody confirms to its end. */
