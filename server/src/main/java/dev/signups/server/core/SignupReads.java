@@ -87,7 +87,8 @@ public final class SignupReads {
             state.messageId(),
             state.startedAt(),
             state.updatedAt(),
-            state.expiresAt()));
+            state.expiresAt(),
+            state.lastBounce()));
   }
 
   /**

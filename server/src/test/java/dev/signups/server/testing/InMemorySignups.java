@@ -279,6 +279,21 @@ public final class InMemorySignups
             .POST(BodyPublishers.noBody()));
   }
 
+  /** Reports a bounce on the admin port. */
+  public HttpResponse<String> bounce(ObjectNode report) throws Exception {
+    return send(
+        HttpRequest.newBuilder(adminUri(app.getTestSupport(), "/bounces"))
+            .POST(BodyPublishers.ofString(report.toString()))
+            .header("Content-Type", "application/json"));
+  }
+
+  /** Lifts a suppression on the admin port. */
+  public HttpResponse<String> unsuppress(String id) throws Exception {
+    return send(
+        HttpRequest.newBuilder(adminUri(app.getTestSupport(), "/signups/" + id + "/unsuppress"))
+            .POST(BodyPublishers.noBody()));
+  }
+
   /** Lists signups on the admin port; {@code query} starts with {@code ?}. */
   public HttpResponse<String> list(String query) throws Exception {
     return send(HttpRequest.newBuilder(adminUri(app.getTestSupport(), "/signups" + query)).GET());
