@@ -56,9 +56,17 @@ class DurabilityIT {
   /** How long the SMTP server takes over each message while workers are killed or stopped. */
   private static final Duration SEND_TIME = Duration.ofSeconds(2);
 
-  /** The retry policy of every scenario: waits of 1 s, 2 s, 4 s, then 8 s. */
+  /**
+   * The retry policy of every scenario: waits of 1 s, 2 s, 4 s, then 8 s, exactly, not spread, and
+   * no longer after a 421 than the backoff says.
+   */
   private static final Backoff BACKOFF =
-      new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8));
+      new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 0);
+
+  /**
+   * The spread of the outage scenario's second run: each wait from 0.5 to 1.5 times the policy's.
+   */
+  private static final double JITTER = 0.5;
 
   /**
    * How long after the last signup's first copy the counting waits for more: an attempt whose
@@ -148,11 +156,46 @@ class DurabilityIT {
 
   @Test
   void shouldDeliverEverySignupAfterAnSmtpOutageRetryingAtTheConfiguredBackoff() throws Exception {
+    Map<Integer, Duration> spread = outage(4, BACKOFF);
+
+    assertThat(spread).isNotEmpty();
+  }
+
+  /**
+   * The same outage with the waits spread by a jitter: the medians still follow the policy, but
+   * signups that failed together come back apart, each wait anywhere from 0.5 to 1.5 times the
+   * backoff.
+   */
+  @Test
+  void shouldSpreadTheRetriesOfAnOutageWithAJitter() throws Exception {
+    Backoff spread = BACKOFF.withJitter(JITTER);
+
+    Map<Integer, Duration> interquartile = outage(8, spread);
+
+    interquartile.forEach(
+        (n, range) -> {
+          if (!spread.after(n).minus(Duration.ofSeconds(4)).isNegative()) {
+            assertThat(range)
+                .as("interquartile range of the waits after attempt %d (%s)", n, spread.after(n))
+                .isGreaterThanOrEqualTo(
+                    Duration.ofMillis((long) (spread.after(n).toMillis() * JITTER / 2)));
+          }
+        });
+  }
+
+  /**
+   * Signs up N addresses while the SMTP server answers 421 to every recipient, then refuses
+   * connections, then recovers; checks that nothing is lost and that the waits between attempts
+   * follow {@code backoff}.
+   *
+   * @return for each attempt n, the interquartile range of the waits after it
+   */
+  private Map<Integer, Duration> outage(int number, Backoff backoff) throws Exception {
     Duration replies = Duration.ofSeconds(17);
     Duration refused = Duration.ofSeconds(10);
     smtp.rejectAllRecipients(421, "4.3.2 Service not available, closing channel");
-    try (AppProcess app = start(AppBuild.current(), "api,worker")) {
-      Map<String, Instant> accepted = signUp(app, "outage", 0, SIGNUPS);
+    try (AppProcess app = start(AppBuild.current(), "api,worker", backoff)) {
+      Map<String, Instant> accepted = signUp(app, "outage-" + number, 0, SIGNUPS);
       Thread.sleep(replies.toMillis());
       Instant refusing = Instant.now();
       smtp.refuseConnections();
@@ -160,12 +203,17 @@ class DurabilityIT {
       smtp.reset();
       Instant recovered = Instant.now();
       String scenario =
-          "SMTP outage: " + replies.toSeconds() + " s 421, " + refused.toSeconds() + " s refused";
-      Tally tally = awaitDelivery(4, scenario, accepted, recovered);
+          "SMTP outage: "
+              + replies.toSeconds()
+              + " s 421, "
+              + refused.toSeconds()
+              + " s refused"
+              + (backoff.jitter() == 0 ? "" : ", jitter " + backoff.jitter());
+      Tally tally = awaitDelivery(number, scenario, accepted, recovered);
 
       assertThat(tally.lost()).isZero();
       assertThat(tally.duplicates()).isZero();
-      assertRetriedAtTheConfiguredBackoff(accepted.keySet(), refusing);
+      return assertRetriedAtTheConfiguredBackoff(accepted.keySet(), refusing, backoff);
     }
   }
 
@@ -264,8 +312,12 @@ class DurabilityIT {
   }
 
   private static AppProcess start(AppBuild build, String roles) throws Exception {
+    return start(build, roles, BACKOFF);
+  }
+
+  private static AppProcess start(AppBuild build, String roles, Backoff backoff) throws Exception {
     Map<String, String> overrides = new HashMap<>(AppProcess.FAST_RETRY);
-    overrides.putAll(BACKOFF.overrides());
+    overrides.putAll(backoff.overrides(build));
     overrides.put("roles", roles);
     return servers.startApp(build, overrides);
   }
@@ -320,12 +372,16 @@ class DurabilityIT {
 
   /**
    * Each address was retried before {@code until}, and for each n the median wait between its
-   * attempts n and n + 1 is the configured backoff, never shorter and at most a second longer.
-   * Single waits stretch under load: a busy worker or server starts an attempt late, or the attempt
-   * fails before {@code RCPT TO} and the SMTP server does not see it. So the median is held to the
-   * policy, and the spread is logged.
+   * attempts n and n + 1 is the configured backoff: never shorter and at most a second longer
+   * without a jitter, within the jitter's tenth and a second with one. Single waits stretch under
+   * load: a busy worker or server starts an attempt late, or the attempt fails before {@code RCPT
+   * TO} and the SMTP server does not see it. So the median is held to the policy, and the spread is
+   * logged.
+   *
+   * @return for each n, the interquartile range of the waits after attempt n
    */
-  private void assertRetriedAtTheConfiguredBackoff(Collection<String> addresses, Instant until) {
+  private Map<Integer, Duration> assertRetriedAtTheConfiguredBackoff(
+      Collection<String> addresses, Instant until, Backoff backoff) {
     Map<Integer, List<Duration>> lateness = new TreeMap<>();
     for (String address : addresses) {
       List<Instant> attempts =
@@ -333,26 +389,34 @@ class DurabilityIT {
       assertThat(attempts).as("attempts to send to %s", address).hasSizeGreaterThan(1);
       for (int n = 1; n < attempts.size(); n++) {
         Duration wait = Duration.between(attempts.get(n - 1), attempts.get(n));
-        lateness.computeIfAbsent(n, k -> new ArrayList<>()).add(wait.minus(BACKOFF.after(n)));
+        lateness.computeIfAbsent(n, k -> new ArrayList<>()).add(wait.minus(backoff.after(n)));
       }
     }
+    Map<Integer, Duration> interquartile = new TreeMap<>();
     lateness.forEach(
         (n, late) -> {
           late.sort(Comparator.naturalOrder());
           Duration median = late.get(late.size() / 2);
+          Duration range = late.get(late.size() * 3 / 4).minus(late.get(late.size() / 4));
+          interquartile.put(n, range);
           log.info(
-              "Wait after attempt {}, configured {} ms: {} waits, longer by {} ms (median),"
-                  + " {} to {} ms",
+              "Wait after attempt {}, configured {} ms, jitter {}: {} waits, longer by {} ms"
+                  + " (median), {} to {} ms, interquartile range {} ms",
               n,
-              BACKOFF.after(n).toMillis(),
+              backoff.after(n).toMillis(),
+              backoff.jitter(),
               late.size(),
               median.toMillis(),
               late.get(0).toMillis(),
-              late.get(late.size() - 1).toMillis());
+              late.get(late.size() - 1).toMillis(),
+              range.toMillis());
+          Duration tolerance =
+              Duration.ofMillis((long) (backoff.after(n).toMillis() * backoff.jitter() / 10));
           assertThat(median)
-              .as("median of the waits after attempt %d beyond %s", n, BACKOFF.after(n))
-              .isBetween(Duration.ZERO, Duration.ofSeconds(1));
+              .as("median of the waits after attempt %d beyond %s", n, backoff.after(n))
+              .isBetween(tolerance.negated(), Duration.ofSeconds(1).plus(tolerance));
         });
+    return interquartile;
   }
 
   /**
@@ -478,14 +542,28 @@ class DurabilityIT {
     void apply(AppProcess worker) throws Exception;
   }
 
-  /** A retry policy for the application's configuration, and the waits it implies. */
-  private record Backoff(Duration initial, double coefficient, Duration maximum) {
+  /**
+   * A retry policy for the application's configuration, and the waits it implies.
+   *
+   * @param jitter how far each wait is spread, as a fraction of the backoff either way
+   */
+  private record Backoff(Duration initial, double coefficient, Duration maximum, double jitter) {
 
-    Map<String, String> overrides() {
-      return Map.of(
-          "sendEmail.retry.initialInterval", initial.toMillis() + "ms",
-          "sendEmail.retry.backoffCoefficient", Double.toString(coefficient),
-          "sendEmail.retry.maximumInterval", maximum.toMillis() + "ms");
+    Backoff withJitter(double jitter) {
+      return new Backoff(initial, coefficient, maximum, jitter);
+    }
+
+    /** The overrides for {@code build}: version N knows no jitter and no slowing down. */
+    Map<String, String> overrides(AppBuild build) {
+      Map<String, String> overrides = new HashMap<>();
+      overrides.put("sendEmail.retry.initialInterval", initial.toMillis() + "ms");
+      overrides.put("sendEmail.retry.backoffCoefficient", Double.toString(coefficient));
+      overrides.put("sendEmail.retry.maximumInterval", maximum.toMillis() + "ms");
+      if (build.equals(AppBuild.current())) {
+        overrides.put("sendEmail.retry.jitter", Double.toString(jitter));
+        overrides.put("sendEmail.retry.slowDownAtLeast", "0s");
+      }
+      return overrides;
     }
 
     /** The wait after attempt {@code n} failed: {@code initial * coefficient^(n-1)}, capped. */
