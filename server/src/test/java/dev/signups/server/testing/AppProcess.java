@@ -86,6 +86,16 @@ public final class AppProcess implements AutoCloseable {
     return app;
   }
 
+  /** The port of the public API. */
+  public int port() {
+    return apiPort;
+  }
+
+  /** The port of the admin endpoints and the operators' API. */
+  public int adminPort() {
+    return adminPort;
+  }
+
   public SignupApi api(Duration patience) {
     return new SignupApi(apiPort, adminPort, signupIdSecret, patience);
   }
