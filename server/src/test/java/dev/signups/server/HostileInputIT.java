@@ -15,10 +15,7 @@ import dev.signups.server.testing.Inbox;
 import dev.signups.server.testing.RawHttp;
 import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import dev.signups.server.testing.TemporalDevServer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -168,7 +165,9 @@ class HostileInputIT {
         probes.stream().flatMap(probe -> probe.addresses().stream()).collect(Collectors.toSet());
     assertThat(named).isNotEmpty();
     for (String address : named) {
-      assertThat(exists(api.idOf(address))).as("a signup of " + address).isFalse();
+      assertThat(TemporalDevServer.exists(temporal, api.idOf(address)))
+          .as("a signup of " + address)
+          .isFalse();
     }
     List<ReceivedMessage> sent =
         servers.smtp().received().subList(emailsBefore, servers.smtp().received().size());
@@ -416,26 +415,6 @@ class HostileInputIT {
 
   private static String workflowId(String execution) {
     return execution.substring(0, execution.indexOf('/'));
-  }
-
-  /** Whether Temporal knows a workflow {@code id}, asked directly rather than through a listing. */
-  private static boolean exists(String id) {
-    try {
-      temporal
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(temporal.getOptions().getNamespace())
-                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                  .build());
-      return true;
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
   }
 
   private static String started(String id) {

@@ -2,10 +2,14 @@ package dev.signups.server.testing;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.signups.activities.testing.Ports;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -102,6 +106,29 @@ public final class TemporalDevServer implements AutoCloseable {
   /** The frontend's address, {@code 127.0.0.1:port}. */
   public String target() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * Whether the namespace of {@code client} has a workflow {@code workflowId}, asked directly
+   * rather than through the visibility store, which trails the workflows.
+   */
+  public static boolean exists(WorkflowClient client, String workflowId) {
+    try {
+      client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                  .build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** The events of the latest run of workflow {@code workflowId}, oldest first. */
