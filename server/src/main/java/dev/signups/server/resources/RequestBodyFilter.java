@@ -5,6 +5,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
@@ -12,14 +13,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a request body whole before anything parses it, and refuses what no parser should see: a
- * body over the size limit (413), whether declared up front or found out while reading a chunked or
- * compressed body; a body that cannot be read, such as corrupt compressed data (400); and one that
- * is not well-formed UTF-8, overlong forms and lone surrogates included (400).
+ * body over the size limit (413), whether declared up front (however large the declared length) or
+ * found out while reading a chunked or compressed body; a body that cannot be read, such as corrupt
+ * compressed data (400); a body in a content coding that was not decoded, anything but gzip, which
+ * Jetty inflates before this filter (415); a body declared in a charset this JVM does not know
+ * (415); and one that is not well-formed UTF-8, overlong forms and lone surrogates included (400).
  */
 @PreMatching
 public final class RequestBodyFilter implements ContainerRequestFilter {
@@ -32,10 +36,20 @@ public final class RequestBodyFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (request.getLength() > maxBytes) {
+    if (declaredLength(request) > maxBytes) {
       throw refusal(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooLarge());
     }
     byte[] body = read(request.getEntityStream());
+    if (body.length > 0 && isEncoded(request)) {
+      throw refusal(
+          Response.Status.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Encoding is not supported; send the body as it is, or gzip-compressed");
+    }
+    if (hasUnknownCharset(request)) {
+      throw refusal(
+          Response.Status.UNSUPPORTED_MEDIA_TYPE,
+          "The charset of the Content-Type is not supported; send the body in UTF-8");
+    }
     try {
       StandardCharsets.UTF_8
           .newDecoder()
@@ -46,6 +60,45 @@ public final class RequestBodyFilter implements ContainerRequestFilter {
       throw refusal(Response.Status.BAD_REQUEST, "Request body is not valid UTF-8");
     }
     request.setEntityStream(new ByteArrayInputStream(body));
+  }
+
+  /**
+   * The Content-Length as a long: Jersey's {@code getLength()} fails on a length over 2 GiB, and
+   * Jetty has already refused one that is not a number.
+   */
+  private static long declaredLength(ContainerRequestContext request) {
+    String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+    if (declared == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(declared.strip());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Whether the body still carries a content coding: Jetty inflates gzip and then removes the
+   * header, and leaves any other coding, which nothing here would decode.
+   */
+  private static boolean isEncoded(ContainerRequestContext request) {
+    String coding = request.getHeaderString(HttpHeaders.CONTENT_ENCODING);
+    return coding != null && !coding.isBlank() && !coding.strip().equalsIgnoreCase("identity");
+  }
+
+  /** Whether the Content-Type names a charset that Jersey would fail to decode the body with. */
+  private static boolean hasUnknownCharset(ContainerRequestContext request) {
+    MediaType type = request.getMediaType();
+    String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+    if (charset == null) {
+      return false;
+    }
+    try {
+      return !Charset.isSupported(charset);
+    } catch (IllegalArgumentException illegalName) {
+      return true;
+    }
   }
 
   private byte[] read(InputStream in) {

@@ -33,7 +33,10 @@ public final class AppProcess implements AutoCloseable {
           "smtp.readTimeout", "4s",
           "smtp.writeTimeout", "4s");
 
-  /** Rate limits no test of delivery reaches: tests of the limits set their own. */
+  /**
+   * Rate limits no test of delivery reaches, for a build that has them (an older build refuses
+   * configuration keys it does not know): tests of the limits set their own.
+   */
   private static final Map<String, String> UNLIMITED =
       Map.of(
           "rateLimits.perClient.requests", "1000000",
@@ -68,7 +71,10 @@ public final class AppProcess implements AutoCloseable {
     int adminPort = Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Map<String, String> configuration = new TreeMap<>(UNLIMITED);
+    Map<String, String> configuration = new TreeMap<>();
+    if (Files.readString(build.config()).lines().anyMatch(line -> line.startsWith("rateLimits:"))) {
+      configuration.putAll(UNLIMITED);
+    }
     configuration.putAll(overrides);
     configuration.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
     command.addAll(List.of("-jar", build.jar().toString(), "server", build.config().toString()));
@@ -98,6 +104,16 @@ public final class AppProcess implements AutoCloseable {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path)).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
+  }
+
+  /** The port of the public API. */
+  public int port() {
+    return apiPort;
+  }
+
+  /** The port of the admin endpoints and the operators' API. */
+  public int adminPort() {
+    return adminPort;
   }
 
   public SignupApi api(Duration patience) {

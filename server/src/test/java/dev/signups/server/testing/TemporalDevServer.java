@@ -1,16 +1,26 @@
 package dev.signups.server.testing;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.signups.activities.testing.Ports;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -98,6 +108,29 @@ public final class TemporalDevServer implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /**
+   * Whether the namespace of {@code client} has a workflow {@code workflowId}, asked directly
+   * rather than through the visibility store, which trails the workflows.
+   */
+  public static boolean exists(WorkflowClient client, String workflowId) {
+    try {
+      client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                  .build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** The events of the latest run of workflow {@code workflowId}, oldest first. */
   public List<HistoryEvent> history(String workflowId) {
     WorkflowServiceStubs stubs = stubs();
@@ -106,6 +139,55 @@ public final class TemporalDevServer implements AutoCloseable {
     } finally {
       stubs.shutdownNow();
     }
+  }
+
+  /**
+   * The history of the latest run of {@code workflowId}, serialised as {@link #historyBytes} does,
+   * once it has settled: no workflow task is scheduled or running, and it reads the same three
+   * times, 500 ms apart, as a signup waiting on a timer does.
+   *
+   * @throws AssertionError when it has not settled within {@code patience}
+   */
+  public byte[] settledHistory(String workflowId, Duration patience) throws InterruptedException {
+    Instant deadline = Instant.now().plus(patience);
+    byte[] last = null;
+    int same = 0;
+    while (Instant.now().isBefore(deadline)) {
+      List<HistoryEvent> events = history(workflowId);
+      byte[] current = serialise(events);
+      EventType latest = events.get(events.size() - 1).getEventType();
+      boolean busy =
+          latest == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
+              || latest == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
+      same = !busy && Arrays.equals(current, last) ? same + 1 : 0;
+      if (same == 2) {
+        return current;
+      }
+      last = current;
+      Thread.sleep(500);
+    }
+    throw new AssertionError("The history of " + workflowId + " did not settle in " + patience);
+  }
+
+  /**
+   * The history of the latest run of {@code workflowId} serialised deterministically: its map
+   * fields (search attributes, memos, headers) by key, since the server writes them in any order.
+   */
+  public byte[] historyBytes(String workflowId) {
+    return serialise(history(workflowId));
+  }
+
+  private static byte[] serialise(List<HistoryEvent> events) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.useDeterministicSerialization();
+      History.newBuilder().addAllEvents(events).build().writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   private WorkflowServiceStubs stubs() {

@@ -1,0 +1,109 @@
+package dev.signups.server.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.jersey.errors.ErrorMessage;
+import jakarta.ws.rs.WebApplicationException;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.glassfish.jersey.internal.MapPropertiesDelegate;
+import org.glassfish.jersey.server.ContainerRequest;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What {@link RequestBodyFilter} refuses before any parser sees a body, on Jersey's own request
+ * type; the end-to-end behaviour, behind Jetty, is {@code HostileInputIT}'s.
+ */
+class RequestBodyFilterTest {
+
+  private static final int MAX_BYTES = 16 * 1024;
+
+  private final RequestBodyFilter filter = new RequestBodyFilter(MAX_BYTES);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"16385", "2147483648", "99999999999", "9223372036854775807"})
+  void shouldAnswer413ForADeclaredLengthOverTheLimitHoweverLarge(String length) {
+    ContainerRequest request = post(Map.of("Content-Length", length), "");
+
+    assertRefused(request, 413, "Request body is larger than 16384 bytes");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"br", "deflate", "x-unknown", "gzip", "gzip, gzip"})
+  void shouldAnswer415ForABodyInACodingNothingDecoded(String coding) {
+    ContainerRequest request =
+        post(
+            Map.of("Content-Encoding", coding), "{\"email\":\"ada@example.com\",\"name\":\"Ada\"}");
+
+    assertRefused(
+        request,
+        415,
+        "Content-Encoding is not supported; send the body as it is, or gzip-compressed");
+  }
+
+  @Test
+  void shouldTakeABodyDeclaredIdentity() {
+    ContainerRequest request = post(Map.of("Content-Encoding", "identity"), "{}");
+
+    filter.filter(request);
+
+    assertThat(request.getEntityStream()).hasContent("{}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bogus", "utf-7", "\"@@\""})
+  void shouldAnswer415ForACharsetThisJvmDoesNotKnow(String charset) {
+    ContainerRequest request =
+        post(
+            Map.of("Content-Type", "application/x-www-form-urlencoded; charset=" + charset),
+            "token=a");
+
+    assertRefused(
+        request, 415, "The charset of the Content-Type is not supported; send the body in UTF-8");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"UTF-8", "utf-8", "ISO-8859-1", "US-ASCII"})
+  void shouldTakeACharsetThisJvmKnows(String charset) {
+    ContainerRequest request =
+        post(
+            Map.of("Content-Type", "application/x-www-form-urlencoded; charset=" + charset),
+            "token=a");
+
+    filter.filter(request);
+
+    assertThat(request.getEntityStream()).hasContent("token=a");
+  }
+
+  private void assertRefused(ContainerRequest request, int status, String message) {
+    assertThatThrownBy(() -> filter.filter(request))
+        .isInstanceOfSatisfying(
+            WebApplicationException.class,
+            refused -> {
+              assertThat(refused.getResponse().getStatus()).isEqualTo(status);
+              ErrorMessage error = (ErrorMessage) refused.getResponse().getEntity();
+              assertThat(error.getCode()).isEqualTo(status);
+              assertThat(error.getMessage()).isEqualTo(message);
+            });
+  }
+
+  private static ContainerRequest post(Map<String, String> headers, String body) {
+    ContainerRequest request =
+        new ContainerRequest(
+            URI.create("http://127.0.0.1/"),
+            URI.create("http://127.0.0.1/signups"),
+            "POST",
+            null,
+            new MapPropertiesDelegate(),
+            new ResourceConfig());
+    headers.forEach(request::header);
+    request.setEntityStream(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    return request;
+  }
+}
