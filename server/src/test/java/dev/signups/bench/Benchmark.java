@@ -1,6 +1,5 @@
 package dev.signups.bench;
 
-import dev.signups.activities.testing.Ports;
 import dev.signups.server.SignupConfiguration;
 import dev.signups.server.core.SignupIds;
 import java.io.IOException;
@@ -171,14 +170,14 @@ final class Benchmark {
     inbox = Inbox.start(options.smtpDelayMillis(), logs.resolve("sink.log"));
     resources.push(inbox);
 
-    int pApi = Ports.free();
-    int pAdmin = Ports.free();
-    int rApi = Ports.free();
-    int rAdmin = Ports.free();
-    int sApi = Ports.free();
-    int sAdmin = Ports.free();
-    int wApi = Ports.free();
-    int wAdmin = Ports.free();
+    int pApi = FreePorts.next();
+    int pAdmin = FreePorts.next();
+    int rApi = FreePorts.next();
+    int rAdmin = FreePorts.next();
+    int sApi = FreePorts.next();
+    int sAdmin = FreePorts.next();
+    int wApi = FreePorts.next();
+    int wAdmin = FreePorts.next();
     Main.log("starting P (the app), B0's worker, R's API and worker, and P's API and worker apart");
     ChildProcess p = app("P", List.of(), Map.of(), pApi, pAdmin);
     ChildProcess b0 =
