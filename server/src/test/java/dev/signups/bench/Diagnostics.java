@@ -28,39 +28,60 @@ final class Diagnostics {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+      int labels = line.indexOf('{');
+      int nameEnd = labels >= 0 ? labels : line.indexOf(' ');
       int valueStart = line.lastIndexOf(' ');
       if (nameEnd <= 0 || valueStart <= nameEnd) {
         continue;
       }
+      String name = line.substring(0, nameEnd);
+      String queue = label(line, "task_queue");
       try {
-        totals.merge(
-            line.substring(0, nameEnd),
-            Double.parseDouble(line.substring(valueStart + 1)),
-            Double::sum);
+        double value = Double.parseDouble(line.substring(valueStart + 1));
+        totals.merge(name, value, Double::sum);
+        if (queue != null) {
+          totals.merge(name + "@" + queue, value, Double::sum);
+        }
       } catch (NumberFormatException e) {
         // Not a sample line.
       }
     }
     return String.format(
         Locale.ROOT,
-        "workflow tasks: %s queued, %s run; activities: %s queued, %s run (SMTP send %s);"
-            + " sticky cache forced evictions %s, workflow task replays %s",
-        meanMillis(totals, "temporal_workflow_task_schedule_to_start_latency_seconds"),
-        meanMillis(totals, "temporal_workflow_task_execution_latency_seconds"),
-        meanMillis(totals, "temporal_activity_schedule_to_start_latency_seconds"),
-        meanMillis(totals, "temporal_activity_execution_latency_seconds"),
-        meanMillis(totals, "signups_email_send_latency_seconds"),
-        count(totals, "temporal_sticky_cache_total_forced_eviction_total"),
-        count(totals, "temporal_workflow_task_replay_latency_seconds_count"));
+        "%s workflow tasks, %s from the sticky cache; workflow tasks queued %s (first, from the"
+            + " task queue: %s; later, sticky: %s), run %s; activities queued %s, run %s (SMTP"
+            + " send %s); sticky cache forced evictions %s",
+        count(totals, "temporal_workflow_task_execution_latency_seconds_count"),
+        count(totals, "temporal_sticky_cache_hit_total"),
+        meanMillis(totals, "temporal_workflow_task_schedule_to_start_latency_seconds", ""),
+        meanMillis(totals, "temporal_workflow_task_schedule_to_start_latency_seconds", "@signups"),
+        meanMillis(
+            totals, "temporal_workflow_task_schedule_to_start_latency_seconds", "@signups:sticky"),
+        meanMillis(totals, "temporal_workflow_task_execution_latency_seconds", ""),
+        meanMillis(totals, "temporal_activity_schedule_to_start_latency_seconds", ""),
+        meanMillis(totals, "temporal_activity_execution_latency_seconds", ""),
+        meanMillis(totals, "signups_email_send_latency_seconds", ""),
+        count(totals, "temporal_sticky_cache_total_forced_eviction_total"));
   }
 
-  private static String meanMillis(Map<String, Double> totals, String histogram) {
-    Double sum = totals.get(histogram + "_sum");
-    Double count = totals.get(histogram + "_count");
+  /** The value of label {@code name} of a sample line, or null. */
+  private static String label(String line, String name) {
+    int start = line.indexOf(name + "=\"");
+    if (start < 0) {
+      return null;
+    }
+    start += name.length() + 2;
+    int end = line.indexOf('"', start);
+    return end < 0 ? null : line.substring(start, end);
+  }
+
+  /** The mean of {@code histogram} in ms, over the samples of {@code queue} ("@name") or all. */
+  private static String meanMillis(Map<String, Double> totals, String histogram, String queue) {
+    Double sum = totals.get(histogram + "_sum" + queue);
+    Double count = totals.get(histogram + "_count" + queue);
     return sum == null || count == null || count == 0
         ? "?"
-        : String.format(Locale.ROOT, "%.1f ms mean", sum / count * 1000);
+        : String.format(Locale.ROOT, "%.1f ms", sum / count * 1000);
   }
 
   private static String count(Map<String, Double> totals, String name) {
