@@ -36,15 +36,17 @@ final class Inbox implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the sink with {@code replyDelayMillis} before each reply; its stderr goes to log. */
-  static Inbox start(long replyDelayMillis, Path log) throws IOException {
+  /**
+   * Starts the sink with {@code replyDelayMillis} before each reply, in a JVM with {@code
+   * jvmOptions}; its standard error goes to {@code log}.
+   */
+  static Inbox start(long replyDelayMillis, List<String> jvmOptions, Path log) throws IOException {
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.add("-Xmx256m");
     Process process =
         new ProcessBuilder(
                 ChildProcess.java(
-                    List.of("-Xmx256m"),
-                    Main.class.getName(),
-                    "sink",
-                    Long.toString(replyDelayMillis)))
+                    options, Main.class.getName(), "sink", Long.toString(replyDelayMillis)))
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     BufferedReader lines =

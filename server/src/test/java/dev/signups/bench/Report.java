@@ -362,7 +362,8 @@ final class Report {
             profile.kill().toSeconds(),
             profile.killAt() * 100,
             options.quick()
-                ? "; quick: P's split processes with sendEmail.startToCloseTimeout=5s"
+                ? "; quick: JVMs with C1 only, P's split processes with"
+                    + " sendEmail.startToCloseTimeout=5s"
                 : ""));
     t.append("logs: ").append(options.out().resolve("logs")).append('\n');
     if (failure != null) {
