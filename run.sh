@@ -117,31 +117,20 @@ wait_for() {
   done
 }
 
-temporal_serving() {
-  "$TOOLS/temporal" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" | grep -q SERVING
-}
-
 http_answers() {
   curl -s -o /dev/null --max-time 2 "$1"
 }
 
+# The dev server's flags and its namespace setup live in scripts/dev-server, shared with
+# scripts/bench.
 start_temporal() {
   log "starting Temporal dev server on 127.0.0.1:$TEMPORAL_PORT (log: data/temporal.log)"
-  start temporal "$DATA/temporal.log" \
-    "$TOOLS/temporal" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
-    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" --log-level warn \
-    --ui-codec-endpoint "http://localhost:$ADMIN_PORT/codec"
-  wait_for temporal "gRPC health" temporal_serving
-  "$TOOLS/temporal" operator namespace update --address "127.0.0.1:$TEMPORAL_PORT" \
-    --namespace default --retention 720h >/dev/null \
-    || die "could not set retention of namespace 'default'"
-  # Idempotent, and unlike start-dev's --search-attribute also fixes a data/ made before them.
-  local attribute
-  for attribute in SignupStatus=Keyword SignupAttempts=Int; do
-    "$TOOLS/temporal" operator search-attribute create --address "127.0.0.1:$TEMPORAL_PORT" \
-      --namespace default --name "${attribute%=*}" --type "${attribute#*=}" >/dev/null \
-      || die "could not register search attribute ${attribute%=*}"
-  done
+  start temporal "$DATA/temporal.log" scripts/dev-server run --port "$TEMPORAL_PORT" \
+    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$DATA/temporal.db" \
+    --codec-endpoint "http://localhost:$ADMIN_PORT/codec"
+  wait_for temporal "gRPC health" scripts/dev-server ready --port "$TEMPORAL_PORT"
+  scripts/dev-server setup --port "$TEMPORAL_PORT" \
+    || die "could not set up namespace 'default' (retention, search attributes)"
 }
 
 start_maildev() {

@@ -39,6 +39,10 @@ class SignupIdCommandTest {
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // Without packaging (./mvnw -pl server -am test) the activities test-jar is its
+                    // test-classes directory, whose logback-test.xml is a second one on the class
+                    // path; Logback would print that warning with its status on standard output.
+                    "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                     "-cp",
                     System.getProperty("java.class.path"),
                     SignupApplication.class.getName(),

@@ -1,0 +1,64 @@
+package dev.signups.bench;
+
+import dev.signups.activities.SendEmailActivity;
+import dev.signups.activities.mail.SendEmailActivityImpl;
+import dev.signups.server.SignupConfiguration;
+import dev.signups.server.temporal.WorkerTuningFactory;
+import dev.signups.server.temporal.WorkerTuningOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * B0's worker process: the same SDK, worker settings ({@code temporal.worker}), activity options
+ * ({@code sendEmail}), SMTP settings and activity implementation as the application's worker, read
+ * from the same {@code config.yml}, polling {@link BareSignupWorkflow#TASK_QUEUE}.
+ */
+final class BareWorker {
+
+  private BareWorker() {}
+
+  static void main(String temporalTarget, Path configFile) throws Exception {
+    SignupConfiguration config = BenchConfig.load(configFile);
+    WorkerTuningFactory tuning = config.getTemporal().getWorker();
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporalTarget).build());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            stubs,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace(config.getTemporal().getNamespace())
+                .build());
+    WorkerFactory factory =
+        WorkerFactory.newInstance(client, WorkerTuningOptions.factoryOptions(tuning));
+    Worker worker = factory.newWorker(BareSignupWorkflow.TASK_QUEUE, tuning.workerOptions());
+    worker.registerWorkflowImplementationTypes(
+        WorkflowImplementationOptions.newBuilder()
+            .setActivityOptions(Map.of(SendEmailActivity.TYPE, config.getSendEmail().build()))
+            .build(),
+        BareSignupWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new SendEmailActivityImpl(config.getSmtp().build(), config.getConfirmation().links()));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  factory.shutdown();
+                  factory.awaitTermination(10, TimeUnit.SECONDS);
+                  stopped.countDown();
+                }));
+    factory.start();
+    Main.ready();
+    stopped.await();
+  }
+}
