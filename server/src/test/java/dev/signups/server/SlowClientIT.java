@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Clients that send their request body too slowly, the "slowloris" attack on a server that gives a
  * thread to each request it reads: the application connector of the shipped {@code config.yml}
- * ({@code minRequestDataPerSecond: 1KiB}, {@code idleTimeout: 10s}) must cut them off in bounded
+ * ({@code minRequestDataPerSecond: 16B}, {@code idleTimeout: 10s}) must cut them off in bounded
  * time and give their threads back, while other clients are served as usual meanwhile.
  *
  * <p>Half the slow clients send a byte of their body every {@value #TRICKLE_SECONDS} s, fast enough
