@@ -4,7 +4,6 @@ import dev.signups.activities.SendEmailActivity;
 import dev.signups.activities.mail.SendEmailActivityImpl;
 import dev.signups.server.SignupConfiguration;
 import dev.signups.server.temporal.WorkerTuningFactory;
-import dev.signups.server.temporal.WorkerTuningOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -38,8 +37,7 @@ final class BareWorker {
             WorkflowClientOptions.newBuilder()
                 .setNamespace(config.getTemporal().getNamespace())
                 .build());
-    WorkerFactory factory =
-        WorkerFactory.newInstance(client, WorkerTuningOptions.factoryOptions(tuning));
+    WorkerFactory factory = WorkerFactory.newInstance(client, tuning.factoryOptions());
     Worker worker = factory.newWorker(BareSignupWorkflow.TASK_QUEUE, tuning.workerOptions());
     worker.registerWorkflowImplementationTypes(
         WorkflowImplementationOptions.newBuilder()
@@ -47,7 +45,8 @@ final class BareWorker {
             .build(),
         BareSignupWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new SendEmailActivityImpl(config.getSmtp().build(), config.getConfirmation().links()));
+        new SendEmailActivityImpl(
+            config.getSmtp().build(), config.getConfirmation().links(), config.retryDelays()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

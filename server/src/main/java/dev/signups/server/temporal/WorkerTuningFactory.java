@@ -61,7 +61,7 @@ public class WorkerTuningFactory {
         .build();
   }
 
-  WorkerFactoryOptions factoryOptions() {
+  public WorkerFactoryOptions factoryOptions() {
     return WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(stickyCacheSize)
         .setMaxWorkflowThreadCount(stickyCacheSize + maxConcurrentWorkflowTasks)
