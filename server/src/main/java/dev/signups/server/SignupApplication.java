@@ -29,6 +29,7 @@ import dev.signups.server.resources.SignupAdminResource;
 import dev.signups.server.resources.SignupOutcomeMetrics;
 import dev.signups.server.resources.SignupResource;
 import dev.signups.server.resources.TemporalUnavailableMapper;
+import dev.signups.server.resources.UnreadablePayloadMapper;
 import dev.signups.server.tasks.SignupIdTask;
 import dev.signups.server.temporal.SearchAttributesCheck;
 import dev.signups.server.temporal.TemporalFactory;
@@ -136,8 +137,8 @@ public class SignupApplication extends Application<SignupConfiguration> {
   /**
    * Registers the HTTP APIs: on the application port {@code POST /signups} and the confirmation
    * pages; on the admin port the operators' API (one signup's state, the listing by status, the
-   * re-drive). {@link #run} calls it with collaborators built from the configuration; tests call it
-   * with their own.
+   * re-drive), which also names the missing key of a signup it cannot decrypt. {@link #run} calls
+   * it with collaborators built from the configuration; tests call it with their own.
    */
   public static void registerApis(Environment environment, Signups signups, ApiSettings settings) {
     JerseyEnvironment api = environment.jersey();
@@ -149,6 +150,7 @@ public class SignupApplication extends Application<SignupConfiguration> {
     registerCommon(api, settings.maxRequestBodySize());
     JerseyEnvironment admin = AdminJersey.serve(environment, "/signups/*");
     admin.register(new SignupAdminResource(signups));
+    admin.register(new UnreadablePayloadMapper());
     registerCommon(admin, settings.maxRequestBodySize());
     JerseyEnvironment bounces = AdminJersey.serve(environment, "/bounces/*");
     bounces.register(new BounceResource(signups.suppressions()));

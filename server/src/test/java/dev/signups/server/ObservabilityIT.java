@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.server.testing.AppProcess;
-import dev.signups.server.testing.Inbox;
+import dev.signups.server.testing.EveryOutcome;
 import dev.signups.server.testing.RealServers;
-import dev.signups.server.testing.SignupApi;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,38 +26,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ObservabilityIT {
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
-  private static final String CONFIRMED = "grace.hopper@example.com";
-  private static final String RETRIED = "alan.turing@example.com";
-  private static final String REJECTED = "nobody.here@example.com";
-  private static final List<String> NAMES = List.of("Grace Hopper", "Alan Turing", "Nobody Here");
   private static final ObjectMapper json = new ObjectMapper();
 
   @RegisterExtension static final RealServers servers = new RealServers();
 
   private static AppProcess app;
-  private static final List<String> tokens = new ArrayList<>();
+  private static EveryOutcome signups;
 
   @BeforeAll
   static void runSignupsThroughEveryOutcome() throws Exception {
-    FaultySmtpServer smtp = servers.smtp();
     app = servers.startApp(Map.of("logging.appenders[0].layout.type", "json"));
-    SignupApi api = app.api(PATIENCE);
-    Inbox inbox = new Inbox(smtp, PATIENCE);
-
-    String confirmed = api.signUpAccepted(CONFIRMED, NAMES.get(0));
-    URI link = Inbox.link(inbox.await(CONFIRMED, 1).get(0));
-    tokens.add(Inbox.token(link));
-    api.follow(link);
-    api.awaitStatus(confirmed, "CONFIRMED");
-
-    smtp.failNextTransactions(1, 451, "4.3.0 Mailbox <" + RETRIED + "> busy");
-    String retried = api.signUpAccepted(RETRIED, NAMES.get(1));
-    api.awaitStatus(retried, SignupApi.DELIVERED);
-    tokens.add(Inbox.token(Inbox.link(inbox.await(RETRIED, 1).get(0))));
-
-    smtp.rejectRecipient(REJECTED, 550, "5.1.1 <" + REJECTED + ">: No such user");
-    String rejected = api.signUpAccepted(REJECTED, NAMES.get(2));
-    api.awaitStatus(rejected, "DELIVERY_FAILED");
+    signups = EveryOutcome.run(app, servers.smtp(), PATIENCE);
   }
 
   @AfterAll
@@ -112,16 +88,9 @@ class ObservabilityIT {
               assertThat(line.at("/mdc/WorkflowId").asText()).startsWith("signup-");
               assertThat(line.at("/mdc/RunId").asText()).isNotEmpty();
             });
-    for (String personal : personalData()) {
+    for (String personal : signups.personalData()) {
       assertThat(output).as("the log holds no %s", personal).doesNotContainIgnoringCase(personal);
     }
-  }
-
-  private static List<String> personalData() {
-    List<String> personal = new ArrayList<>(List.of(CONFIRMED, RETRIED, REJECTED));
-    personal.addAll(NAMES);
-    personal.addAll(tokens);
-    return personal;
   }
 
   /**

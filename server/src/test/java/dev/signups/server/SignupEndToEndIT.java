@@ -13,14 +13,17 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,9 @@ class SignupEndToEndIT {
 
   private static final Duration DELIVERY = Duration.ofSeconds(30);
   private static final String SIGNUP_ID_SECRET = "end-to-end-test-secret-of-32-characters";
+
+  /** The message of a failure whose message and stack trace are encrypted. */
+  private static final String ENCODED = "Encoded failure";
 
   @RegisterExtension static final RealServers servers = new RealServers();
 
@@ -67,7 +73,10 @@ class SignupEndToEndIT {
     client =
         WorkflowClient.newInstance(
             WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build()));
+                WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build()),
+            WorkflowClientOptions.newBuilder()
+                .setDataConverter(app.getConfiguration().getPayloadEncryption().dataConverter())
+                .build());
   }
 
   @AfterAll
@@ -126,9 +135,15 @@ class SignupEndToEndIT {
         event(id, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
             .getActivityTaskStartedEventAttributes();
     assertThat(started.getAttempt()).isEqualTo(3);
-    assertThat(started.getLastFailure().getMessage())
-        .isEqualTo("451 4.3.0 Mailbox temporarily unavailable");
-    assertThat(started.getLastFailure().getStackTrace()).isEmpty();
+    Failure lastFailure = started.getLastFailure();
+    assertThat(lastFailure.getMessage()).as("encrypted, as every payload").isEqualTo(ENCODED);
+    Map<?, ?> decoded =
+        client
+            .getOptions()
+            .getDataConverter()
+            .fromPayload(lastFailure.getEncodedAttributes(), Map.class, Map.class);
+    assertThat(decoded.get("message")).isEqualTo("451 4.3.0 Mailbox temporarily unavailable");
+    assertThat(decoded.get("stack_trace")).isEqualTo("");
   }
 
   @Test

@@ -8,13 +8,11 @@ import dev.signups.server.testing.AppProcess;
 import dev.signups.server.testing.Inbox;
 import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +60,7 @@ class TemporalCliIT {
 
   @Test
   void describeShouldShowStatusAttemptsAndTheSmtpReplyOfAFailedSignup() throws Exception {
-    String describe = temporal("workflow", "describe", "--workflow-id", rejected);
+    String describe = decoded("workflow", "describe", "--workflow-id", rejected);
 
     assertThat(describe)
         .contains("SignupWorkflow", "DELIVERY_FAILED", "550 5.1.1 No such user")
@@ -73,7 +71,7 @@ class TemporalCliIT {
   @Test
   void showShouldHoldTheConfiguredRetryPolicyAndTheAttemptsOfARetriedSignup() throws Exception {
     JsonNode events =
-        json.readTree(temporal("workflow", "show", "--workflow-id", retried, "--output", "json"))
+        json.readTree(decoded("workflow", "show", "--workflow-id", retried, "--output", "json"))
             .get("events");
 
     JsonNode scheduled = event(events, "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED");
@@ -89,7 +87,11 @@ class TemporalCliIT {
     JsonNode started =
         event(events, "EVENT_TYPE_ACTIVITY_TASK_STARTED").get("activityTaskStartedEventAttributes");
     assertThat(started.get("attempt").asInt()).isEqualTo(3);
-    assertThat(started.at("/lastFailure/message").asText())
+    assertThat(started.at("/lastFailure/message").asText()).isEqualTo("Encoded failure");
+    JsonNode decrypted =
+        json.readTree(
+            Base64.getDecoder().decode(started.at("/lastFailure/encodedAttributes/data").asText()));
+    assertThat(decrypted.get("message").asText())
         .isEqualTo("451 4.3.0 Mailbox temporarily unavailable");
   }
 
@@ -133,7 +135,7 @@ class TemporalCliIT {
     String retrying = api.signUpAccepted("lin@example.com", "Lin");
     api.awaitView(retrying, view -> view.get("attempts").asInt() >= 1);
 
-    String describe = temporal("workflow", "describe", "--workflow-id", retrying);
+    String describe = decoded("workflow", "describe", "--workflow-id", retrying);
 
     assertThat(describe).contains("Pending Activities", "SendEmail", "421 4.3.2");
     temporal("workflow", "terminate", "--workflow-id", retrying, "--reason", "operator test");
@@ -163,14 +165,17 @@ class TemporalCliIT {
   }
 
   /** Runs the pinned {@code temporal} CLI against the test's server and returns what it printed. */
-  private static String temporal(String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(System.getProperty("temporal.cli")));
-    command.addAll(List.of(arguments));
-    command.addAll(List.of("--address", servers.temporal().target(), "--color", "never"));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
-    return output;
+  private static String temporal(String... arguments) throws Exception {
+    return servers.temporal().cli(arguments);
+  }
+
+  /**
+   * Runs the CLI as {@link #temporal} does, decoding payloads and failure messages through the
+   * application's codec endpoint, as an operator does.
+   */
+  private static String decoded(String... arguments) throws Exception {
+    List<String> withCodec = new ArrayList<>(List.of(arguments));
+    withCodec.addAll(List.of("--codec-endpoint", app.codecEndpoint().toString()));
+    return temporal(withCodec.toArray(String[]::new));
   }
 }

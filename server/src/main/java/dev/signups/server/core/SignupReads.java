@@ -13,6 +13,7 @@ import dev.signups.workflows.SignupStatus;
 import dev.signups.workflows.SignupWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -23,6 +24,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.common.SearchAttributes;
+import io.temporal.failure.TemporalFailure;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,7 +76,8 @@ public final class SignupReads {
       if (pending.isPresent()) {
         attempts = pending.get().getAttempt() - 1;
         if (pending.get().hasLastFailure()) {
-          lastError = pending.get().getLastFailure().getMessage();
+          Failure failure = pending.get().getLastFailure();
+          lastError = call("cannot read the signup now", () -> message(failure));
         }
       }
     }
@@ -122,10 +125,13 @@ public final class SignupReads {
             "cannot list signups now", withToken, () -> listExecutions(request));
     Set<String> latest = latestRuns(page.getExecutionsList());
     List<SignupSummary> signups =
-        page.getExecutionsList().stream()
-            .filter(info -> latest.contains(info.getExecution().getRunId()))
-            .map(this::summary)
-            .toList();
+        call(
+            "cannot list signups now",
+            () ->
+                page.getExecutionsList().stream()
+                    .filter(info -> latest.contains(info.getExecution().getRunId()))
+                    .map(this::summary)
+                    .toList());
     String next =
         page.getNextPageToken().isEmpty()
             ? null
@@ -197,6 +203,17 @@ public final class SignupReads {
         (String) execution.getMemo(SignupSearchAttributes.LAST_ERROR_MEMO, String.class),
         execution.getStartTime(),
         execution.getCloseTime());
+  }
+
+  /**
+   * The message of an activity's failure as the worker wrote it, the SMTP reply or network error:
+   * the failure arrives with its message encrypted, as every payload.
+   */
+  private String message(Failure failure) {
+    RuntimeException exception = client.getOptions().getDataConverter().failureToException(failure);
+    return exception instanceof TemporalFailure temporal
+        ? temporal.getOriginalMessage()
+        : exception.getMessage();
   }
 
   private Optional<PendingActivityInfo> pendingActivity(String id) {

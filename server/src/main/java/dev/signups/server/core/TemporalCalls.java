@@ -1,14 +1,16 @@
 package dev.signups.server.core;
 
+import dev.signups.server.crypto.EncryptionCodec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Turns the gRPC failures of a call to Temporal into what the API answers: {@link
- * TemporalUnavailableException} (503) when Temporal cannot take the call now, and an {@link
- * IllegalArgumentException} (400) when it refuses a page token.
+ * Turns the failures of a call to Temporal into what the API answers: {@link
+ * TemporalUnavailableException} (503) when Temporal cannot take the call now, {@link
+ * UnreadablePayloadException} when what it holds cannot be decrypted with the configured keys, and
+ * an {@link IllegalArgumentException} (400) when it refuses a page token.
  */
 final class TemporalCalls {
 
@@ -28,6 +30,8 @@ final class TemporalCalls {
    *
    * @param consequence what failing means for the caller, such as "the signup was not recorded"
    * @throws TemporalUnavailableException when Temporal is unreachable or did not answer in time
+   * @throws UnreadablePayloadException when this process, or the worker that answered, could not
+   *     decrypt a payload
    */
   static <T> T call(String consequence, Supplier<T> rpc) {
     try {
@@ -39,6 +43,10 @@ final class TemporalCalls {
           throw new TemporalUnavailableException(
               "Temporal is unavailable; " + consequence + ", try again shortly", e);
         }
+      }
+      String unreadable = EncryptionCodec.decryptionFailure(e).orElse(null);
+      if (unreadable != null) {
+        throw new UnreadablePayloadException(unreadable, e);
       }
       throw e;
     }

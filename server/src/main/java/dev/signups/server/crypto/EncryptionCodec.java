@@ -11,6 +11,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -33,6 +36,13 @@ public final class EncryptionCodec implements PayloadCodec {
   /** The metadata key naming the key a payload was encrypted with. */
   public static final String KEY_ID = "encryption-key-id";
 
+  /** How the message of every failure to decrypt a payload begins. */
+  private static final String CANNOT_DECRYPT = "Cannot decrypt a payload";
+
+  /** That message, up to the end of its line, in a text that may hold more. */
+  private static final Pattern DECRYPTION_FAILURE =
+      Pattern.compile(Pattern.quote(CANNOT_DECRYPT) + "[^\\r\\n]*");
+
   private static final String METADATA_ENCODING = "encoding";
   private static final String TRANSFORMATION = "AES/GCM/NoPadding";
   private static final int NONCE_BYTES = 12;
@@ -53,6 +63,23 @@ public final class EncryptionCodec implements PayloadCodec {
   @Override
   public List<Payload> decode(List<Payload> payloads) {
     return payloads.stream().map(this::decrypt).toList();
+  }
+
+  /**
+   * The message of this codec's failure to decrypt a payload, when {@code failure} or one of its
+   * causes holds one: thrown in this process, or reported as text by a worker that could not
+   * decrypt a history (a failed query reaches the client as the worker's stack trace, in the
+   * description of a gRPC status). It names the key, never the payload.
+   */
+  public static Optional<String> decryptionFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      Matcher found = message == null ? null : DECRYPTION_FAILURE.matcher(message);
+      if (found != null && found.find()) {
+        return Optional.of(found.group());
+      }
+    }
+    return Optional.empty();
   }
 
   private Payload encrypt(Payload payload) {
@@ -83,7 +110,8 @@ public final class EncryptionCodec implements PayloadCodec {
             .orElseThrow(
                 () ->
                     new PayloadCodecException(
-                        "Cannot decrypt a payload encrypted with key '"
+                        CANNOT_DECRYPT
+                            + " encrypted with key '"
                             + keyId
                             + "': no such key in payloadEncryption.keys; add it back as a retired"
                             + " key"));
@@ -109,14 +137,12 @@ public final class EncryptionCodec implements PayloadCodec {
       return cipher.doFinal(input);
     } catch (GeneralSecurityException e) {
       throw new PayloadCodecException(
-          "Cannot "
-              + (mode == Cipher.ENCRYPT_MODE ? "encrypt" : "decrypt")
-              + " a payload with key '"
-              + keyId
-              + "'"
-              + (mode == Cipher.DECRYPT_MODE
-                  ? ": it was altered, or the key is not the one used"
-                  : ""),
+          mode == Cipher.ENCRYPT_MODE
+              ? "Cannot encrypt a payload with key '" + keyId + "'"
+              : CANNOT_DECRYPT
+                  + " with key '"
+                  + keyId
+                  + "': it was altered, or the key is not the one used",
           e);
     }
   }

@@ -1,13 +1,13 @@
 package dev.signups.server.crypto;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.signups.workflows.ConfirmationRejection;
 import io.dropwizard.validation.selfvalidating.SelfValidating;
 import io.dropwizard.validation.selfvalidating.SelfValidation;
 import io.dropwizard.validation.selfvalidating.ViolationCollector;
-import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
-import java.util.List;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * The keys that encrypt what Temporal stores of each signup. Every process, API and worker alike,
@@ -26,10 +26,14 @@ public class PayloadEncryptionFactory {
 
   /**
    * The data converter of every Temporal client: Temporal's JSON, then AES-256-GCM, failure
-   * messages included.
+   * messages included, but for the reasons a signup gives for refusing a confirmation ({@link
+   * ConfirmationRejection}), which hold no personal data and are never stored: the API tells them
+   * apart by their message.
    */
   public DataConverter dataConverter() {
-    return new CodecDataConverter(DefaultDataConverter.STANDARD_INSTANCE, List.of(codec()), true);
+    return new EncryptingDataConverter(
+        codec(),
+        Arrays.stream(ConfirmationRejection.values()).map(Enum::name).collect(Collectors.toSet()));
   }
 
   public EncryptionCodec codec() {

@@ -62,13 +62,16 @@ public final class AppProcess implements AutoCloseable {
    * Starts {@code build} with {@code environment} added to its environment and each {@code
    * overrides} entry passed as a {@code -Ddw.} configuration override, and returns once its health
    * check answers. Its confirmation links point to its own API port; {@code environment} must hold
-   * its {@code SIGNUP_ID_SECRET}.
+   * its {@code SIGNUP_ID_SECRET}, and may name its {@code ADMIN_PORT} (a free one otherwise).
    */
   public static AppProcess start(
       AppBuild build, Map<String, String> environment, Map<String, String> overrides)
       throws IOException, InterruptedException {
     int apiPort = Ports.free();
-    int adminPort = Ports.free();
+    int adminPort =
+        environment.containsKey("ADMIN_PORT")
+            ? Integer.parseInt(environment.get("ADMIN_PORT"))
+            : Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Map<String, String> configuration = new TreeMap<>();
@@ -114,6 +117,11 @@ public final class AppProcess implements AutoCloseable {
   /** The port of the admin endpoints and the operators' API. */
   public int adminPort() {
     return adminPort;
+  }
+
+  /** Its codec endpoint, {@code http://127.0.0.1:<admin port>/codec}. */
+  public URI codecEndpoint() {
+    return URI.create("http://127.0.0.1:" + adminPort + "/codec");
   }
 
   public SignupApi api(Duration patience) {

@@ -135,18 +135,28 @@ public final class SignupApi {
     return awaitView(id, view -> view.get("status").asText().equals(status));
   }
 
-  /** Polls the signup until {@code condition} holds, for at most the patience given. */
+  /**
+   * Polls the signup until {@code condition} holds, for at most the patience given. An answer other
+   * than 200 counts as not yet: just after a worker starts or dies, a read can fail until a worker
+   * polls ("no poller seen for task queue recently").
+   */
   public JsonNode awaitView(String id, Predicate<JsonNode> condition) throws Exception {
     Instant deadline = Instant.now().plus(patience);
-    JsonNode view = null;
+    Object last = null;
     while (Instant.now().isBefore(deadline)) {
-      view = view(id);
-      if (condition.test(view)) {
-        return view;
+      HttpResponse<String> response = getAdmin("/signups/" + id);
+      if (response.statusCode() == 200) {
+        JsonNode view = json.readTree(response.body());
+        if (condition.test(view)) {
+          return view;
+        }
+        last = view;
+      } else {
+        last = describe(response);
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("Signup " + id + " never reached the expected state; last: " + view);
+    throw new AssertionError("Signup " + id + " never reached the expected state; last: " + last);
   }
 
   /** Waits for Temporal's visibility store, which trails the workflows, to list {@code id}. */
@@ -166,10 +176,14 @@ public final class SignupApi {
     throw new AssertionError(id + " never listed under " + status);
   }
 
+  /** What {@code GET path} on the admin port answers, whatever its status. */
+  public HttpResponse<String> getAdmin(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(adminUri(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(adminUri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = getAdmin(path);
     if (response.statusCode() != 200) {
       throw new AssertionError("GET " + path + ": " + describe(response));
     }

@@ -16,37 +16,67 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real Temporal server, {@code temporal server start-dev}, on free loopback ports with its SQLite
- * database in a temporary directory and the signup search attributes registered. The CLI comes from
- * the {@code temporal.cli} system property, which the build points at the copy {@code
- * scripts/install-tools} installs.
+ * database in a temporary directory and the signup search attributes registered; headless, or with
+ * its Web UI. The CLI comes from the {@code temporal.cli} system property, which the build points
+ * at the copy {@code scripts/install-tools} installs.
  */
 public final class TemporalDevServer implements AutoCloseable {
 
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
+  private static final String DATABASE = "temporal.db";
+
+  private final String cli;
   private final List<String> command;
   private final int port;
+  private final int uiPort;
   private final Path directory;
+  private URI codecEndpoint;
   private Process process;
 
-  private TemporalDevServer(List<String> command, int port, Path directory) {
+  private TemporalDevServer(
+      String cli, List<String> command, int port, int uiPort, URI codecEndpoint, Path directory) {
+    this.cli = cli;
     this.command = command;
     this.port = port;
+    this.uiPort = uiPort;
+    this.codecEndpoint = codecEndpoint;
     this.directory = directory;
   }
 
-  /** Starts a dev server and returns once its {@code default} namespace answers. */
+  /** Starts a headless dev server and returns once its {@code default} namespace answers. */
   public static TemporalDevServer start() throws IOException, InterruptedException {
+    return start(0, null);
+  }
+
+  /**
+   * Starts a dev server with its Web UI on a free port, the UI decoding payloads through {@code
+   * codecEndpoint} (which need not answer yet), and returns once the namespace and the UI answer.
+   */
+  public static TemporalDevServer startWithWebUi(URI codecEndpoint)
+      throws IOException, InterruptedException {
+    return start(Ports.free(), codecEndpoint);
+  }
+
+  private static TemporalDevServer start(int uiPort, URI codecEndpoint)
+      throws IOException, InterruptedException {
     String cli = System.getProperty("temporal.cli");
     if (cli == null || !Files.isExecutable(Path.of(cli))) {
       throw new IllegalStateException(
@@ -67,16 +97,16 @@ public final class TemporalDevServer implements AutoCloseable {
             Integer.toString(Ports.free()),
             "--metrics-port",
             Integer.toString(Ports.free()),
-            "--headless",
             "--search-attribute",
             "SignupStatus=Keyword",
             "--search-attribute",
             "SignupAttempts=Int",
             "--db-filename",
-            directory.resolve("temporal.db").toString(),
+            directory.resolve(DATABASE).toString(),
             "--log-level",
             "error");
-    TemporalDevServer server = new TemporalDevServer(command, port, directory);
+    TemporalDevServer server =
+        new TemporalDevServer(cli, command, port, uiPort, codecEndpoint, directory);
     server.restart();
     return server;
   }
@@ -93,8 +123,17 @@ public final class TemporalDevServer implements AutoCloseable {
    */
   public Duration restart() throws IOException, InterruptedException {
     Instant start = Instant.now();
+    List<String> arguments = new ArrayList<>(command);
+    if (uiPort == 0) {
+      arguments.add("--headless");
+    } else {
+      arguments.addAll(List.of("--ui-port", Integer.toString(uiPort)));
+    }
+    if (codecEndpoint != null) {
+      arguments.addAll(List.of("--ui-codec-endpoint", codecEndpoint.toString()));
+    }
     process =
-        new ProcessBuilder(command)
+        new ProcessBuilder(arguments)
             .redirectErrorStream(true)
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(directory.resolve("temporal.log").toFile()))
@@ -129,6 +168,58 @@ public final class TemporalDevServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The Web UI's address, {@code http://127.0.0.1:port}, which is also its origin. */
+  public URI webUi() {
+    if (uiPort == 0) {
+      throw new IllegalStateException("This dev server is headless; start it with its Web UI");
+    }
+    return URI.create("http://127.0.0.1:" + uiPort);
+  }
+
+  /**
+   * Stops the server and starts it again on the same ports and database with its Web UI calling no
+   * codec endpoint, as a UI nobody pointed at the codec does, and returns once it answers.
+   */
+  public void restartWithoutCodecEndpoint() throws IOException, InterruptedException {
+    stop();
+    codecEndpoint = null;
+    restart();
+  }
+
+  /**
+   * Every file the server wrote: its SQLite database with any journal, write-ahead log ({@code
+   * -wal}) and shared-memory index ({@code -shm}) beside it, and its log.
+   */
+  public List<Path> files() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  /** The SQLite database file; its journal and write-ahead log are beside it. */
+  public Path database() {
+    return directory.resolve(DATABASE);
+  }
+
+  /**
+   * Runs the pinned {@code temporal} CLI against this server ({@code --address}, no colours) and
+   * returns what it printed.
+   *
+   * @throws AssertionError when it fails, with what it printed
+   */
+  public String cli(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(cli));
+    command.addAll(List.of(arguments));
+    command.addAll(List.of("--address", target(), "--color", "never"));
+    Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!run.waitFor(30, TimeUnit.SECONDS) || run.exitValue() != 0) {
+      run.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " failed: " + output);
+    }
+    return output;
   }
 
   /** The events of the latest run of workflow {@code workflowId}, oldest first. */
@@ -209,10 +300,13 @@ public final class TemporalDevServer implements AutoCloseable {
               .withDeadlineAfter(1, TimeUnit.SECONDS)
               .describeNamespace(
                   DescribeNamespaceRequest.newBuilder().setNamespace("default").build());
-          return;
+          if (uiPort == 0 || webUiAnswers()) {
+            return;
+          }
         } catch (RuntimeException notYet) {
-          Thread.sleep(200);
+          // not answering yet
         }
+        Thread.sleep(200);
       }
       throw new IllegalStateException("Temporal dev server not ready in " + STARTUP + ": " + log());
     } finally {
@@ -220,16 +314,31 @@ public final class TemporalDevServer implements AutoCloseable {
     }
   }
 
+  private boolean webUiAnswers() throws InterruptedException {
+    try {
+      return HttpClient.newHttpClient()
+              .send(HttpRequest.newBuilder(webUi()).build(), HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
   private String log() throws IOException {
     return Files.readString(directory.resolve("temporal.log"));
   }
 
-  @Override
-  public void close() throws InterruptedException, IOException {
+  private void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
     }
+  }
+
+  @Override
+  public void close() throws InterruptedException, IOException {
+    stop();
     try (var files = Files.walk(directory)) {
       files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
     }
