@@ -8,6 +8,7 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,6 +21,11 @@ import java.nio.charset.StandardCharsets;
  * body over the size limit (413), whether declared up front or found out while reading a chunked or
  * compressed body; a body that cannot be read, such as corrupt compressed data (400); and one that
  * is not well-formed UTF-8, overlong forms and lone surrogates included (400).
+ *
+ * <p>A body of declared length is read to its last byte and no further: Jetty checks the
+ * connector's minimum request data rate before every read, counting from the body's first byte, so
+ * a read after the whole body has arrived fails a small body if the thread was held up (a GC pause,
+ * a busy CPU) longer than its size allows at that rate.
  */
 @PreMatching
 public final class RequestBodyFilter implements ContainerRequestFilter {
@@ -32,10 +38,11 @@ public final class RequestBodyFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (request.getLength() > maxBytes) {
+    int declared = request.getLength();
+    if (declared > maxBytes) {
       throw refusal(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooLarge());
     }
-    byte[] body = read(request.getEntityStream());
+    byte[] body = read(request.getEntityStream(), declared);
     try {
       StandardCharsets.UTF_8
           .newDecoder()
@@ -48,8 +55,19 @@ public final class RequestBodyFilter implements ContainerRequestFilter {
     request.setEntityStream(new ByteArrayInputStream(body));
   }
 
-  private byte[] read(InputStream in) {
+  /**
+   * Reads the body: exactly {@code declared} bytes when its length is declared (not below 0), else
+   * up to one byte over the limit.
+   */
+  private byte[] read(InputStream in, int declared) {
     try (in) {
+      if (declared >= 0) {
+        byte[] body = new byte[declared];
+        if (in.readNBytes(body, 0, declared) < declared) {
+          throw new EOFException("the body ended before its declared length");
+        }
+        return body;
+      }
       byte[] body = in.readNBytes(Math.toIntExact(maxBytes + 1));
       if (body.length > maxBytes) {
         throw refusal(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooLarge());

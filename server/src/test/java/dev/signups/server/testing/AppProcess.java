@@ -33,7 +33,11 @@ public final class AppProcess implements AutoCloseable {
           "smtp.readTimeout", "4s",
           "smtp.writeTimeout", "4s");
 
-  /** Rate limits no test of delivery reaches: tests of the limits set their own. */
+  /**
+   * Rate limits no test of delivery reaches, for builds that have rate limits (builds before {@code
+   * 7fc49a9}, version N of the deploy scenario among them, refuse the keys): tests of the limits
+   * set their own.
+   */
   private static final Map<String, String> UNLIMITED =
       Map.of(
           "rateLimits.perClient.requests", "1000000",
@@ -58,7 +62,8 @@ public final class AppProcess implements AutoCloseable {
   /**
    * Starts {@code build} with {@code environment} added to its environment and each {@code
    * overrides} entry passed as a {@code -Ddw.} configuration override, and returns once its health
-   * check answers. Its confirmation links point to its own API port; {@code environment} must hold
+   * check answers. Its confirmation links point to its own API port, {@link #publicBaseUrl()},
+   * unless {@code overrides} set {@code confirmation.publicBaseUrl}; {@code environment} must hold
    * its {@code SIGNUP_ID_SECRET}.
    */
   public static AppProcess start(
@@ -68,7 +73,10 @@ public final class AppProcess implements AutoCloseable {
     int adminPort = Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Map<String, String> configuration = new TreeMap<>(UNLIMITED);
+    Map<String, String> configuration = new TreeMap<>();
+    if (Files.readString(build.config()).contains("\nrateLimits:")) {
+      configuration.putAll(UNLIMITED);
+    }
     configuration.putAll(overrides);
     configuration.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
     command.addAll(List.of("-jar", build.jar().toString(), "server", build.config().toString()));
@@ -84,6 +92,11 @@ public final class AppProcess implements AutoCloseable {
             builder.start(), apiPort, adminPort, environment.get("SIGNUP_ID_SECRET"), log);
     app.awaitHealthCheck(adminPort);
     return app;
+  }
+
+  /** Its API's address, {@code http://127.0.0.1:port}: where a worker's links should point. */
+  public String publicBaseUrl() {
+    return "http://127.0.0.1:" + apiPort;
   }
 
   public SignupApi api(Duration patience) {

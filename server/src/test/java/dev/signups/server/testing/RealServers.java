@@ -40,6 +40,16 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
 
   /** Starts {@code build} of the application as {@link #startApp(Map)} starts the current one. */
   public AppProcess startApp(AppBuild build, Map<String, String> overrides) throws Exception {
+    return startApp(build, temporal, smtp, overrides);
+  }
+
+  /**
+   * Starts {@code build} of the application as its own process, wired to {@code temporal} and
+   * {@code smtp} with the secrets above, with {@code overrides} applied to its configuration.
+   */
+  public static AppProcess startApp(
+      AppBuild build, TemporalServer temporal, FaultySmtpServer smtp, Map<String, String> overrides)
+      throws Exception {
     return AppProcess.start(
         build,
         Map.of(

@@ -1,11 +1,8 @@
 package dev.signups.server.testing;
 
 import dev.signups.activities.testing.Ports;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
-import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * the {@code temporal.cli} system property, which the build points at the copy {@code
  * scripts/install-tools} installs.
  */
-public final class TemporalDevServer implements AutoCloseable {
+public final class TemporalDevServer implements TemporalServer, AutoCloseable {
 
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -93,24 +90,9 @@ public final class TemporalDevServer implements AutoCloseable {
     return Duration.between(start, Instant.now());
   }
 
-  /** The frontend's address, {@code 127.0.0.1:port}. */
+  @Override
   public String target() {
     return "127.0.0.1:" + port;
-  }
-
-  /** The events of the latest run of workflow {@code workflowId}, oldest first. */
-  public List<HistoryEvent> history(String workflowId) {
-    WorkflowServiceStubs stubs = stubs();
-    try {
-      return WorkflowClient.newInstance(stubs).fetchHistory(workflowId).getEvents();
-    } finally {
-      stubs.shutdownNow();
-    }
-  }
-
-  private WorkflowServiceStubs stubs() {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
   }
 
   private void awaitReady() throws InterruptedException, IOException {
