@@ -1,6 +1,7 @@
 package dev.signups.bench;
 
 import dev.signups.activities.EmailReceipt;
+import dev.signups.workflows.Signup;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;

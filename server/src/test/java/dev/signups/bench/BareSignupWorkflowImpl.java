@@ -6,6 +6,7 @@ import dev.signups.activities.EmailReceipt;
 import dev.signups.activities.EmailRequest;
 import dev.signups.activities.Recipient;
 import dev.signups.activities.SendEmailActivity;
+import dev.signups.workflows.Signup;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.time.Instant;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signups.activities.testing.FaultySmtpServer;
-import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.server.testing.AppBuild;
 import dev.signups.server.testing.AppProcess;
+import dev.signups.server.testing.Backoff;
+import dev.signups.server.testing.Deliveries;
+import dev.signups.server.testing.Deliveries.Tally;
 import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
 import java.io.IOException;
@@ -56,12 +58,8 @@ class DurabilityIT {
   /** How long the SMTP server takes over each message while workers are killed or stopped. */
   private static final Duration SEND_TIME = Duration.ofSeconds(2);
 
-  /**
-   * The retry policy of every scenario: waits of 1 s, 2 s, 4 s, then 8 s, exactly, not spread, and
-   * no longer after a 421 than the backoff says.
-   */
-  private static final Backoff BACKOFF =
-      new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 0);
+  /** The retry policy of every scenario. */
+  private static final Backoff BACKOFF = Backoff.FAST;
 
   /**
    * The spread of the outage scenario's second run: each wait from 0.5 to 1.5 times the policy's.
@@ -80,10 +78,12 @@ class DurabilityIT {
   @RegisterExtension static final RealServers servers = new RealServers();
 
   private FaultySmtpServer smtp;
+  private Deliveries deliveries;
 
   @BeforeEach
   void useTheSmtpServer() {
     smtp = servers.smtp();
+    deliveries = new Deliveries(smtp, PATIENCE, SETTLE);
   }
 
   @Test
@@ -97,7 +97,8 @@ class DurabilityIT {
       try {
         for (int kill = 0; kill < kills; kill++) {
           accepted.putAll(
-              signUp(api, "killed", kill * SIGNUPS / kills, (kill + 1) * SIGNUPS / kills));
+              api.api(PATIENCE)
+                  .signUpEach("killed", kill * SIGNUPS / kills, (kill + 1) * SIGNUPS / kills));
           pauseWhileSending();
           worker.kill();
           lastKill = Instant.now();
@@ -127,7 +128,7 @@ class DurabilityIT {
   void shouldResumeEverySignupWhenTemporalIsKilledMidSendAndInBackoff() throws Exception {
     smtp.rejectAllRecipients(451, "4.3.0 Try again later");
     try (AppProcess app = start(AppBuild.current(), "api,worker")) {
-      Map<String, Instant> accepted = signUp(app, "temporal", 0, SIGNUPS);
+      Map<String, Instant> accepted = app.api(PATIENCE).signUpEach("temporal", 0, SIGNUPS);
       awaitAttempted(accepted.keySet());
       smtp.reset();
       smtp.delayData(SEND_TIME);
@@ -195,7 +196,7 @@ class DurabilityIT {
     Duration refused = Duration.ofSeconds(10);
     smtp.rejectAllRecipients(421, "4.3.2 Service not available, closing channel");
     try (AppProcess app = start(AppBuild.current(), "api,worker", backoff)) {
-      Map<String, Instant> accepted = signUp(app, "outage-" + number, 0, SIGNUPS);
+      Map<String, Instant> accepted = app.api(PATIENCE).signUpEach("outage-" + number, 0, SIGNUPS);
       Thread.sleep(replies.toMillis());
       Instant refusing = Instant.now();
       smtp.refuseConnections();
@@ -225,7 +226,7 @@ class DurabilityIT {
     }
     try (AppProcess app = start(AppBuild.current(), "api,worker")) {
       SignupApi api = app.api(PATIENCE);
-      Map<String, Instant> accepted = signUp(app, "healthy", 0, SIGNUPS);
+      Map<String, Instant> accepted = api.signUpEach("healthy", 0, SIGNUPS);
       Map<String, String> poison = new LinkedHashMap<>();
       for (int i = 0; i < poisoned; i++) {
         String address = "poison-" + i + "@example.com";
@@ -270,7 +271,7 @@ class DurabilityIT {
     smtp.rejectAllRecipients(451, "4.3.0 Try again later");
     Map<String, Instant> accepted;
     try (AppProcess old = start(versionN, "api,worker")) {
-      accepted = signUp(old, "deploy", 0, SIGNUPS);
+      accepted = old.api(PATIENCE).signUpEach("deploy", 0, SIGNUPS);
       awaitAttempted(accepted.keySet());
       old.terminate(PATIENCE);
     }
@@ -302,7 +303,8 @@ class DurabilityIT {
     try (AppProcess api = start(AppBuild.current(), "api");
         AppProcess faulted = start(AppBuild.current(), "worker");
         AppProcess survivor = start(AppBuild.current(), "worker")) {
-      Map<String, Instant> accepted = signUp(api, "scenario-" + number, 0, SIGNUPS);
+      Map<String, Instant> accepted =
+          api.api(PATIENCE).signUpEach("scenario-" + number, 0, SIGNUPS);
       pauseWhileSending();
       fault.apply(faulted);
       Instant faultEnded = Instant.now();
@@ -320,23 +322,6 @@ class DurabilityIT {
     overrides.putAll(backoff.overrides(build));
     overrides.put("roles", roles);
     return servers.startApp(build, overrides);
-  }
-
-  /**
-   * Signs up addresses {@code from} to {@code to} (exclusive); returns when each was accepted. Any
-   * version's 202 counts: version N's body also held the id.
-   */
-  private static Map<String, Instant> signUp(AppProcess app, String prefix, int from, int to)
-      throws IOException, InterruptedException {
-    SignupApi api = app.api(PATIENCE);
-    Map<String, Instant> accepted = new LinkedHashMap<>();
-    for (int i = from; i < to; i++) {
-      String address = prefix + "-" + i + "@example.com";
-      HttpResponse<String> response = api.signUp(address, "Signup " + i);
-      assertThat(response.statusCode()).as("%s: %s", address, response.body()).isEqualTo(202);
-      accepted.put(address, Instant.now());
-    }
-    return accepted;
   }
 
   /**
@@ -428,59 +413,9 @@ class DurabilityIT {
   private Tally awaitDelivery(
       int number, String scenario, Map<String, Instant> accepted, Instant faultEnded)
       throws InterruptedException, IOException {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    Map<String, List<ReceivedMessage>> byAddress = receivedBy(accepted.keySet());
-    while (byAddress.size() < accepted.size() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
-      byAddress = receivedBy(accepted.keySet());
-    }
-    Thread.sleep(SETTLE.toMillis());
-    byAddress = receivedBy(accepted.keySet());
-    int messages = byAddress.values().stream().mapToInt(List::size).sum();
-    long distinct =
-        byAddress.values().stream()
-            .flatMap(List::stream)
-            .map(ReceivedMessage::messageId)
-            .distinct()
-            .count();
-    Duration maxDelay = Duration.ZERO;
-    Instant lastReceived = Instant.MIN;
-    for (Map.Entry<String, List<ReceivedMessage>> delivered : byAddress.entrySet()) {
-      List<ReceivedMessage> copies = delivered.getValue();
-      Duration delay =
-          Duration.between(accepted.get(delivered.getKey()), copies.get(0).receivedAt());
-      maxDelay = delay.compareTo(maxDelay) > 0 ? delay : maxDelay;
-      Instant last = copies.get(copies.size() - 1).receivedAt();
-      lastReceived = last.isAfter(lastReceived) ? last : lastReceived;
-    }
-    int retried =
-        (int) accepted.keySet().stream().filter(a -> smtp.recipientAttempts(a).size() > 1).count();
-    Tally tally =
-        new Tally(
-            accepted.size(),
-            byAddress.size(),
-            accepted.size() - byAddress.size(),
-            messages - (int) distinct,
-            retried,
-            maxDelay,
-            faultEnded == null || lastReceived.isBefore(faultEnded)
-                ? faultEnded == null ? null : Duration.ZERO
-                : Duration.between(faultEnded, lastReceived));
+    Tally tally = deliveries.await(accepted, faultEnded);
     report(number, scenario, tally);
     return tally;
-  }
-
-  /** The messages received for each of {@code addresses} that has received any, oldest first. */
-  private Map<String, List<ReceivedMessage>> receivedBy(Collection<String> addresses) {
-    Map<String, List<ReceivedMessage>> byAddress = new HashMap<>();
-    for (ReceivedMessage message : smtp.received()) {
-      for (String recipient : message.recipients()) {
-        if (addresses.contains(recipient)) {
-          byAddress.computeIfAbsent(recipient, r -> new ArrayList<>()).add(message);
-        }
-      }
-    }
-    return byAddress;
   }
 
   private static void report(int number, String scenario, Tally tally) throws IOException {
@@ -523,53 +458,9 @@ class DurabilityIT {
     return String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
   }
 
-  /**
-   * @param retried signups attempted more than once, as the SMTP server saw them
-   * @param recovery from the end of the fault to the last copy received, or null without an end
-   */
-  private record Tally(
-      int signups,
-      int delivered,
-      int lost,
-      int duplicates,
-      int retried,
-      Duration maxDelay,
-      Duration recovery) {}
-
   /** Something done to a worker process. */
   @FunctionalInterface
   private interface WorkerFault {
     void apply(AppProcess worker) throws Exception;
-  }
-
-  /**
-   * A retry policy for the application's configuration, and the waits it implies.
-   *
-   * @param jitter how far each wait is spread, as a fraction of the backoff either way
-   */
-  private record Backoff(Duration initial, double coefficient, Duration maximum, double jitter) {
-
-    Backoff withJitter(double jitter) {
-      return new Backoff(initial, coefficient, maximum, jitter);
-    }
-
-    /** The overrides for {@code build}: version N knows no jitter and no slowing down. */
-    Map<String, String> overrides(AppBuild build) {
-      Map<String, String> overrides = new HashMap<>();
-      overrides.put("sendEmail.retry.initialInterval", initial.toMillis() + "ms");
-      overrides.put("sendEmail.retry.backoffCoefficient", Double.toString(coefficient));
-      overrides.put("sendEmail.retry.maximumInterval", maximum.toMillis() + "ms");
-      if (build.equals(AppBuild.current())) {
-        overrides.put("sendEmail.retry.jitter", Double.toString(jitter));
-        overrides.put("sendEmail.retry.slowDownAtLeast", "0s");
-      }
-      return overrides;
-    }
-
-    /** The wait after attempt {@code n} failed: {@code initial * coefficient^(n-1)}, capped. */
-    Duration after(int n) {
-      double millis = initial.toMillis() * Math.pow(coefficient, n - 1);
-      return Duration.ofMillis((long) Math.min(millis, maximum.toMillis()));
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.signups.server.testing.AppProcess;
 import dev.signups.server.testing.Inbox;
 import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
+import dev.signups.workflows.Signup;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;

@@ -71,8 +71,12 @@ public record SignupState(
   }
 
   SignupState bounced(Bounce bounce, Instant now) {
+    return bounced(bounce.describe(), now);
+  }
+
+  SignupState bounced(String bounce, Instant now) {
     return new SignupState(
-        status, attempts, lastError, messageId, startedAt, now, expiresAt, bounce.describe());
+        status, attempts, lastError, messageId, startedAt, now, expiresAt, bounce);
   }
 
   private SignupState with(

@@ -272,12 +272,17 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
 
   /**
    * Takes the state a previous run carried: suppressed, when it was, returning to {@code lifted}
-   * once the suppression is lifted.
+   * once the suppression is lifted. A bounce that came with the start (the bounce that starts a
+   * signup, or one signalled while the previous run continued as new) was handled before this
+   * method ran, as Temporal runs the handlers of such signals first: it is kept.
    */
   private void carry(SignupState carried, SignupStatus lifted) {
-    suppressed = carried.status() == SignupStatus.SUPPRESSED;
+    suppressed |= carried.status() == SignupStatus.SUPPRESSED;
     beforeSuppression = lifted;
-    enter(carried);
+    enter(
+        state.lastBounce() == null
+            ? carried
+            : carried.bounced(state.lastBounce(), state.updatedAt()));
   }
 
   /** The Message-ID key of {@code kind} in this run: unique to the run, stable across attempts. */

@@ -16,6 +16,7 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
@@ -440,6 +441,36 @@ class SignupWorkflowTest {
         .containsExactly("Please confirm your email address", "Welcome aboard");
   }
 
+  /** A complaint signalled while a confirmed signup continued as new reaches its new run first. */
+  @Test
+  void shouldKeepAComplaintThatArrivesWithTheStartOfAConfirmedRun() throws Exception {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    SignupWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                SignupWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("signup-continued-complaint")
+                    .setTaskQueue(TASK_QUEUE)
+                    .build());
+    Signup confirmed =
+        new Signup("ada@example.com", "Ada", ConfirmationPolicy.DEFAULT, null)
+            .carrying(SignupState.sending(now).confirmed(1, "<welcome@example>", null, now), true);
+    BatchRequest start = env.getWorkflowClient().newSignalWithStartRequest();
+    start.add(workflow::signUp, confirmed);
+    start.add(workflow::bounced, new Bounce(Bounce.Type.Complaint, "sendgrid", "spamreport"));
+    env.getWorkflowClient().signalWithStart(start);
+
+    SignupState suppressed = awaitState(workflow, s -> s.lastBounce() != null);
+    workflow.unsuppress();
+
+    assertThat(suppressed.status()).isEqualTo(SignupStatus.SUPPRESSED);
+    assertThat(suppressed.lastBounce()).isEqualTo("Complaint (sendgrid): spamreport");
+    assertThat(awaitState(workflow, s -> s.status() != SignupStatus.SUPPRESSED).status())
+        .isEqualTo(SignupStatus.CONFIRMED);
+    assertThat(sender.subjects()).isEmpty();
+  }
+
   @Test
   void shouldOnlyRecordASoftBounce() throws Exception {
     SignupWorkflow workflow = start("signup-soft-bounce", ConfirmationPolicy.DEFAULT);
@@ -478,11 +509,14 @@ class SignupWorkflowTest {
                     .setWorkflowId("signup-bounce-started")
                     .setTaskQueue(TASK_QUEUE)
                     .build());
-    WorkflowClient.start(
+    BatchRequest start = env.getWorkflowClient().newSignalWithStartRequest();
+    start.add(
         workflow::signUp,
         Signup.suppressed("ada@example.com", null, Instant.ofEpochMilli(env.currentTimeMillis())));
-    workflow.bounced(HARD_BOUNCE);
-    awaitState(workflow, s -> s.lastBounce() != null);
+    start.add(workflow::bounced, HARD_BOUNCE);
+    env.getWorkflowClient().signalWithStart(start);
+    assertThat(awaitState(workflow, s -> s.status() == SignupStatus.SUPPRESSED).lastBounce())
+        .isEqualTo(HARD_BOUNCE.describe());
     workflow.signupRequested();
     env.sleep(Duration.ofDays(3));
 

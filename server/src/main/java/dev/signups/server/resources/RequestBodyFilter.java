@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,6 +25,11 @@ import java.nio.charset.StandardCharsets;
  * compressed data (400); a body in a content coding that was not decoded, anything but gzip, which
  * Jetty inflates before this filter (415); a body declared in a charset this JVM does not know
  * (415); and one that is not well-formed UTF-8, overlong forms and lone surrogates included (400).
+ *
+ * <p>A body of declared length is read to its last byte and no further: Jetty checks the
+ * connector's minimum request data rate before every read, counting from the body's first byte, so
+ * a read after the whole body has arrived fails a small body if the thread was held up (a GC pause,
+ * a busy CPU) longer than its size allows at that rate.
  */
 @PreMatching
 public final class RequestBodyFilter implements ContainerRequestFilter {
@@ -36,10 +42,11 @@ public final class RequestBodyFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (declaredLength(request) > maxBytes) {
+    long declared = declaredLength(request);
+    if (declared > maxBytes) {
       throw refusal(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooLarge());
     }
-    byte[] body = read(request.getEntityStream());
+    byte[] body = read(request.getEntityStream(), declared);
     if (body.length > 0 && isEncoded(request)) {
       throw refusal(
           Response.Status.UNSUPPORTED_MEDIA_TYPE,
@@ -101,8 +108,19 @@ public final class RequestBodyFilter implements ContainerRequestFilter {
     }
   }
 
-  private byte[] read(InputStream in) {
+  /**
+   * Reads the body: exactly {@code declared} bytes when its length is declared (not below 0), else
+   * up to one byte over the limit.
+   */
+  private byte[] read(InputStream in, long declared) {
     try (in) {
+      if (declared >= 0) {
+        byte[] body = new byte[Math.toIntExact(declared)];
+        if (in.readNBytes(body, 0, body.length) < body.length) {
+          throw new EOFException("the body ended before its declared length");
+        }
+        return body;
+      }
       byte[] body = in.readNBytes(Math.toIntExact(maxBytes + 1));
       if (body.length > maxBytes) {
         throw refusal(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooLarge());

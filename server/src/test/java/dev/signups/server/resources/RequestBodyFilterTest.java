@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dropwizard.jersey.errors.ErrorMessage;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -23,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestBodyFilterTest {
 
   private static final int MAX_BYTES = 16 * 1024;
+  private static final String BODY = "{\"email\":\"ada@example.com\",\"name\":\"Ada\"}";
 
   private final RequestBodyFilter filter = new RequestBodyFilter(MAX_BYTES);
 
@@ -81,6 +85,53 @@ class RequestBodyFilterTest {
     assertThat(request.getEntityStream()).hasContent("token=a");
   }
 
+  @Test
+  void shouldReadNoFurtherThanTheDeclaredLength() throws IOException {
+    ContainerRequest request =
+        post(BODY.length(), new ArrivedBody(BODY.getBytes(StandardCharsets.UTF_8)));
+
+    filter.filter(request);
+
+    assertThat(request.getEntityStream().readAllBytes())
+        .isEqualTo(BODY.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void shouldRefuseABodyShorterThanItsDeclaredLength() {
+    ContainerRequest request = post(BODY.length() + 1, body(BODY));
+
+    assertThatThrownBy(() -> filter.filter(request))
+        .isInstanceOfSatisfying(
+            WebApplicationException.class,
+            refused -> assertThat(refused.getResponse().getStatus()).isEqualTo(400));
+  }
+
+  @Test
+  void shouldReadABodyOfUndeclaredLengthToItsEnd() throws IOException {
+    ContainerRequest request = post(-1, body(BODY));
+
+    filter.filter(request);
+
+    assertThat(request.getEntityStream().readAllBytes())
+        .isEqualTo(BODY.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A POST of {@code body} that declares {@code declaredLength}, or no length when below 0. */
+  private static ContainerRequest post(int declaredLength, InputStream body) {
+    ContainerRequest request =
+        post(
+            declaredLength < 0
+                ? Map.of()
+                : Map.of(HttpHeaders.CONTENT_LENGTH, Integer.toString(declaredLength)),
+            "");
+    request.setEntityStream(body);
+    return request;
+  }
+
+  private static InputStream body(String text) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+  }
+
   private void assertRefused(ContainerRequest request, int status, String message) {
     assertThatThrownBy(() -> filter.filter(request))
         .isInstanceOfSatisfying(
@@ -105,5 +156,39 @@ class RequestBodyFilterTest {
     headers.forEach(request::header);
     request.setEntityStream(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     return request;
+  }
+
+  /**
+   * A body all of whose bytes have arrived, read as Jetty reads it after the thread was held up:
+   * any read past its end fails the minimum data rate check.
+   */
+  private static final class ArrivedBody extends InputStream {
+
+    private final byte[] bytes;
+    private int position;
+
+    ArrivedBody(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      if (position == bytes.length) {
+        throw new IOException("Request content data rate < 1024 B/s");
+      }
+      int count = Math.min(length, bytes.length - position);
+      System.arraycopy(bytes, position, buffer, offset, count);
+      position += count;
+      return count;
+    }
   }
 }

@@ -61,7 +61,8 @@ public final class AppProcess implements AutoCloseable {
   /**
    * Starts {@code build} with {@code environment} added to its environment and each {@code
    * overrides} entry passed as a {@code -Ddw.} configuration override, and returns once its health
-   * check answers. Its confirmation links point to its own API port; {@code environment} must hold
+   * check answers. Its confirmation links point to its own API port, {@link #publicBaseUrl()},
+   * unless {@code overrides} set {@code confirmation.publicBaseUrl}; {@code environment} must hold
    * its {@code SIGNUP_ID_SECRET}, and may name its {@code ADMIN_PORT} (a free one otherwise).
    */
   public static AppProcess start(
@@ -117,6 +118,11 @@ public final class AppProcess implements AutoCloseable {
   /** The port of the admin endpoints and the operators' API. */
   public int adminPort() {
     return adminPort;
+  }
+
+  /** Its API's address, {@code http://127.0.0.1:port}: where a worker's links should point. */
+  public String publicBaseUrl() {
+    return "http://127.0.0.1:" + apiPort;
   }
 
   /** Its codec endpoint, {@code http://127.0.0.1:<admin port>/codec}. */

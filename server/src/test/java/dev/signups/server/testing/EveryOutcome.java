@@ -1,6 +1,7 @@
 package dev.signups.server.testing;
 
 import dev.signups.activities.testing.FaultySmtpServer;
+import dev.signups.workflows.Signup;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -82,22 +82,37 @@ public final class RealServers implements BeforeAllCallback, AfterEachCallback, 
     return startApp(AppBuild.current(), environment, overrides);
   }
 
+  /**
+   * Starts {@code build} of the application as its own process, wired to {@code temporal} and
+   * {@code smtp} with the secrets above, with {@code overrides} applied to its configuration.
+   */
+  public static AppProcess startApp(
+      AppBuild build, TemporalServer temporal, FaultySmtpServer smtp, Map<String, String> overrides)
+      throws Exception {
+    return AppProcess.start(build, wiring(temporal, smtp), overrides);
+  }
+
   private AppProcess startApp(
       AppBuild build, Map<String, String> environment, Map<String, String> overrides)
       throws Exception {
-    Map<String, String> wired = new HashMap<>();
-    wired.put("TEMPORAL_ADDRESS", temporal.target());
-    wired.put("SMTP_HOST", smtp().host());
-    wired.put("SMTP_PORT", Integer.toString(smtp().port()));
-    wired.put("SIGNUP_ID_SECRET", SIGNUP_ID_SECRET);
-    wired.put("CONFIRMATION_TOKEN_SECRET", TOKEN_SECRET);
-    wired.put("PAYLOAD_ENCRYPTION_KEYS", PAYLOAD_KEYS);
+    Map<String, String> wired = wiring(temporal, smtp());
     if (webUi) {
       wired.put("ADMIN_PORT", Integer.toString(adminPort));
       wired.put("CODEC_ALLOWED_ORIGINS", "[" + temporal.webUi() + "]");
     }
     wired.putAll(environment);
     return AppProcess.start(build, wired, overrides);
+  }
+
+  private static Map<String, String> wiring(TemporalServer temporal, FaultySmtpServer smtp) {
+    Map<String, String> wired = new HashMap<>();
+    wired.put("TEMPORAL_ADDRESS", temporal.target());
+    wired.put("SMTP_HOST", smtp.host());
+    wired.put("SMTP_PORT", Integer.toString(smtp.port()));
+    wired.put("SIGNUP_ID_SECRET", SIGNUP_ID_SECRET);
+    wired.put("CONFIRMATION_TOKEN_SECRET", TOKEN_SECRET);
+    wired.put("PAYLOAD_ENCRYPTION_KEYS", PAYLOAD_KEYS);
+    return wired;
   }
 
   @Override

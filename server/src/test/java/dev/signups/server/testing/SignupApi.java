@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -68,6 +69,27 @@ public final class SignupApi {
       throw new AssertionError("Expected 202 " + ACCEPTED + ", got " + describe(accepted));
     }
     return idOf(email);
+  }
+
+  /**
+   * Signs up {@code prefix-i@example.com}, named "Signup i", for each i from {@code from} to {@code
+   * to} (exclusive), one after another. Only the status is checked, so that any version's 202
+   * counts.
+   *
+   * @return when each address was answered 202, in the order signed up
+   */
+  public Map<String, Instant> signUpEach(String prefix, int from, int to)
+      throws IOException, InterruptedException {
+    Map<String, Instant> accepted = new LinkedHashMap<>();
+    for (int i = from; i < to; i++) {
+      String address = prefix + "-" + i + "@example.com";
+      HttpResponse<String> response = signUp(address, "Signup " + i);
+      if (response.statusCode() != 202) {
+        throw new AssertionError(address + ": expected 202, got " + describe(response));
+      }
+      accepted.put(address, Instant.now());
+    }
+    return accepted;
   }
 
   /** The id of the signup of {@code email}. */

@@ -12,7 +12,6 @@ import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +36,7 @@ import java.util.stream.Stream;
  * its Web UI. The CLI comes from the {@code temporal.cli} system property, which the build points
  * at the copy {@code scripts/install-tools} installs.
  */
-public final class TemporalDevServer implements AutoCloseable {
+public final class TemporalDevServer implements TemporalServer, AutoCloseable {
 
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -142,7 +141,7 @@ public final class TemporalDevServer implements AutoCloseable {
     return Duration.between(start, Instant.now());
   }
 
-  /** The frontend's address, {@code 127.0.0.1:port}. */
+  @Override
   public String target() {
     return "127.0.0.1:" + port;
   }
@@ -222,16 +221,6 @@ public final class TemporalDevServer implements AutoCloseable {
     return output;
   }
 
-  /** The events of the latest run of workflow {@code workflowId}, oldest first. */
-  public List<HistoryEvent> history(String workflowId) {
-    WorkflowServiceStubs stubs = stubs();
-    try {
-      return WorkflowClient.newInstance(stubs).fetchHistory(workflowId).getEvents();
-    } finally {
-      stubs.shutdownNow();
-    }
-  }
-
   /**
    * The history of the latest run of {@code workflowId}, serialised as {@link #historyBytes} does,
    * once it has settled: no workflow task is scheduled or running, and it reads the same three
@@ -279,11 +268,6 @@ public final class TemporalDevServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
-  }
-
-  private WorkflowServiceStubs stubs() {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
   }
 
   private void awaitReady() throws InterruptedException, IOException {
