@@ -357,13 +357,15 @@ class DurabilityIT {
 
   /**
    * Each address was retried before {@code until}, and for each n the median wait between its
-   * attempts n and n + 1 is the configured backoff: never shorter and at most a second longer
-   * without a jitter, within the jitter's tenth and a second with one. Single waits stretch under
-   * load: a busy worker or server starts an attempt late, or the attempt fails before {@code RCPT
-   * TO} and the SMTP server does not see it. So the median is held to the policy, and the spread is
-   * logged.
+   * attempts n and n + 1 is the configured backoff: never shorter and at most 1.5 s longer without
+   * a jitter, within the jitter's tenth and 1.5 s with one. Single waits stretch under load: a busy
+   * worker or server starts an attempt late, or the attempt fails before {@code RCPT TO} and the
+   * SMTP server does not see it. So the median is held to the policy, and the spread is logged.
+   * Only the waits that could all have ended before {@code until} count: near the end of the window
+   * the long ones would be missing and the median would look early.
    *
-   * @return for each n, the interquartile range of the waits after attempt n
+   * @return for each n with waits from at least a quarter of the addresses, the interquartile range
+   *     of the waits after attempt n
    */
   private Map<Integer, Duration> assertRetriedAtTheConfiguredBackoff(
       Collection<String> addresses, Instant until, Backoff backoff) {
@@ -372,7 +374,9 @@ class DurabilityIT {
       List<Instant> attempts =
           smtp.recipientAttempts(address).stream().filter(t -> t.isBefore(until)).toList();
       assertThat(attempts).as("attempts to send to %s", address).hasSizeGreaterThan(1);
-      for (int n = 1; n < attempts.size(); n++) {
+      for (int n = 1;
+          n < attempts.size() && attempts.get(n - 1).plus(backoff.longest(n)).isBefore(until);
+          n++) {
         Duration wait = Duration.between(attempts.get(n - 1), attempts.get(n));
         lateness.computeIfAbsent(n, k -> new ArrayList<>()).add(wait.minus(backoff.after(n)));
       }
@@ -383,7 +387,6 @@ class DurabilityIT {
           late.sort(Comparator.naturalOrder());
           Duration median = late.get(late.size() / 2);
           Duration range = late.get(late.size() * 3 / 4).minus(late.get(late.size() / 4));
-          interquartile.put(n, range);
           log.info(
               "Wait after attempt {}, configured {} ms, jitter {}: {} waits, longer by {} ms"
                   + " (median), {} to {} ms, interquartile range {} ms",
@@ -395,11 +398,15 @@ class DurabilityIT {
               late.get(0).toMillis(),
               late.get(late.size() - 1).toMillis(),
               range.toMillis());
+          if (late.size() < addresses.size() / 4) {
+            return; // too few waits fit in the window to say anything of their median or spread
+          }
+          interquartile.put(n, range);
           Duration tolerance =
               Duration.ofMillis((long) (backoff.after(n).toMillis() * backoff.jitter() / 10));
           assertThat(median)
               .as("median of the waits after attempt %d beyond %s", n, backoff.after(n))
-              .isBetween(tolerance.negated(), Duration.ofSeconds(1).plus(tolerance));
+              .isBetween(tolerance.negated(), Duration.ofMillis(1500).plus(tolerance));
         });
     return interquartile;
   }

@@ -50,6 +50,12 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
   /** Version 1 suppresses the address on a hard bounce or a complaint. */
   static final String SUPPRESSION = "suppression";
 
+  /**
+   * Version 1 has every change above and records this one marker instead of one for each: two to
+   * four fewer events in every signup started since.
+   */
+  static final String ONE_MARKER = "one-marker";
+
   private SendEmailActivity email = Workflow.newActivityStub(SendEmailActivity.class);
   private final ConfirmationLinkActivity links =
       Workflow.newLocalActivityStub(ConfirmationLinkActivity.class);
@@ -70,8 +76,8 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
 
   @Override
   public SignupState signUp(Signup signup) {
-    publishesState = Workflow.getVersion(PUBLISH_STATE, Workflow.DEFAULT_VERSION, 1) >= 1;
-    boolean doubleOptIn = Workflow.getVersion(DOUBLE_OPT_IN, Workflow.DEFAULT_VERSION, 1) >= 1;
+    publishesState = has(PUBLISH_STATE);
+    boolean doubleOptIn = has(DOUBLE_OPT_IN);
     Recipient recipient = new Recipient(signup.email(), signup.name());
     if (signup.confirmed() != null) {
       confirmed = true;
@@ -82,7 +88,7 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
       carry(signup.suppressed(), SignupStatus.EXPIRED);
       return idle(signup);
     }
-    boolean routed = Workflow.getVersion(PROVIDER_ROUTING, Workflow.DEFAULT_VERSION, 1) >= 1;
+    boolean routed = has(PROVIDER_ROUTING);
     if (routed && signup.emailTaskQueue() != null) {
       email =
           Workflow.newActivityStub(
@@ -160,7 +166,7 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
 
   @Override
   public void bounced(Bounce bounce) {
-    if (Workflow.getVersion(SUPPRESSION, Workflow.DEFAULT_VERSION, 1) < 1) {
+    if (!has(SUPPRESSION)) {
       return;
     }
     if (bounce.type().suppresses() && !suppressed) {
@@ -283,6 +289,15 @@ public final class SignupWorkflowImpl implements SignupWorkflow {
         state.lastBounce() == null
             ? carried
             : carried.bounced(state.lastBounce(), state.updatedAt()));
+  }
+
+  /**
+   * Whether this run has {@code change}, one of the versioned changes above: all of them since
+   * {@link #ONE_MARKER}, else as its own marker says.
+   */
+  private static boolean has(String change) {
+    return Workflow.getVersion(ONE_MARKER, Workflow.DEFAULT_VERSION, 1) >= 1
+        || Workflow.getVersion(change, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   /** The Message-ID key of {@code kind} in this run: unique to the run, stable across attempts. */

@@ -1,5 +1,6 @@
 package dev.signups.workflows;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -37,6 +38,7 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -484,6 +486,25 @@ class SignupWorkflowTest {
     assertThat(recorded.status()).isEqualTo(SignupStatus.AWAITING_CONFIRMATION);
     assertThat(recorded.lastBounce()).isEqualTo("SoftBounce (ses): 452 4.2.2 Mailbox full");
     assertThat(sender.subjects()).contains("Reminder: please confirm your email address");
+  }
+
+  @Test
+  void shouldRecordOneVersionMarkerForEveryVersionedChange() throws Exception {
+    SignupWorkflow workflow = start("signup-one-marker", ConfirmationPolicy.DEFAULT);
+    awaitState(workflow, s -> s.status() == SignupStatus.AWAITING_CONFIRMATION);
+    workflow.bounced(new Bounce(Bounce.Type.SoftBounce, "ses", "452 4.2.2 Mailbox full"));
+    workflow.confirm(sender.tokenOf(0));
+    awaitState(workflow, s -> s.status() == SignupStatus.CONFIRMED);
+
+    assertThat(
+            env.getWorkflowClient().fetchHistory("signup-one-marker").getEvents().stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+                .map(HistoryEvent::getMarkerRecordedEventAttributes)
+                .filter(marker -> marker.getMarkerName().equals("Version"))
+                .map(marker -> marker.getDetailsMap().toString()))
+        .as("the version markers of a run through every versioned change")
+        .singleElement(as(InstanceOfAssertFactories.STRING))
+        .contains(SignupWorkflowImpl.ONE_MARKER);
   }
 
   @Test

@@ -47,4 +47,9 @@ public record Backoff(Duration initial, double coefficient, Duration maximum, do
     double millis = initial.toMillis() * Math.pow(coefficient, n - 1);
     return Duration.ofMillis((long) Math.min(millis, maximum.toMillis()));
   }
+
+  /** The longest the wait after attempt {@code n} may be: the backoff stretched by the jitter. */
+  public Duration longest(int n) {
+    return Duration.ofMillis((long) (after(n).toMillis() * (1 + jitter)));
+  }
 }
