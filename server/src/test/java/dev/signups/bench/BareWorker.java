@@ -19,13 +19,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * B0's worker process: the same SDK, worker settings ({@code temporal.worker}), activity options
  * ({@code sendEmail}), SMTP settings and activity implementation as the application's worker, read
- * from the same {@code config.yml}, polling {@link BareSignupWorkflow#TASK_QUEUE}.
+ * from the same {@code config.yml}, polling {@link BareSignupWorkflow#TASK_QUEUE}. B0-stock's is
+ * bare Temporal untuned: the SDK's default worker options, one SMTP connection per email.
  */
 final class BareWorker {
 
   private BareWorker() {}
 
-  static void main(String temporalTarget, Path configFile) throws Exception {
+  static void main(String temporalTarget, Path configFile, boolean stock) throws Exception {
     SignupConfiguration config = BenchConfig.load(configFile);
     WorkerTuningFactory tuning = config.getTemporal().getWorker();
     WorkflowServiceStubs stubs =
@@ -37,8 +38,14 @@ final class BareWorker {
             WorkflowClientOptions.newBuilder()
                 .setNamespace(config.getTemporal().getNamespace())
                 .build());
-    WorkerFactory factory = WorkerFactory.newInstance(client, tuning.factoryOptions());
-    Worker worker = factory.newWorker(BareSignupWorkflow.TASK_QUEUE, tuning.workerOptions());
+    WorkerFactory factory =
+        stock
+            ? WorkerFactory.newInstance(client)
+            : WorkerFactory.newInstance(client, tuning.factoryOptions());
+    Worker worker =
+        stock
+            ? factory.newWorker(BareSignupWorkflow.TASK_QUEUE)
+            : factory.newWorker(BareSignupWorkflow.TASK_QUEUE, tuning.workerOptions());
     worker.registerWorkflowImplementationTypes(
         WorkflowImplementationOptions.newBuilder()
             .setActivityOptions(Map.of(SendEmailActivity.TYPE, config.getSendEmail().build()))

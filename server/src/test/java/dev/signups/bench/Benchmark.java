@@ -22,15 +22,16 @@ import org.HdrHistogram.Histogram;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The benchmark run: starts the SMTP sink and the three systems on the Temporal server and the
- * Redis that scripts/bench started, measures them phase by phase, alternating between them so that
- * a burst of load from elsewhere on the machine hits all three alike, and writes the report.
+ * The benchmark run: starts the SMTP sink and the systems on the Temporal server and the Redis that
+ * scripts/bench started (and B0-stock on the second, stock dev server), measures them phase by
+ * phase, alternating between them so that a burst of load from elsewhere on the machine hits all of
+ * them alike, and writes the report.
  *
  * <ol>
  *   <li>warm-up: an end-to-end closed loop on each (JIT, connection pools, caches), not reported;
- *   <li>saturation, in rounds P, B0, R, P, B0, R…: {@link Profile#clients} clients in an end-to-end
- *       closed loop (each sends its next signup once the email of its last one has arrived) for
- *       {@link Profile#saturation};
+ *   <li>saturation, in rounds P, B0, B0-stock (with the dev server), R, P, B0…: {@link
+ *       Profile#clients} clients in an end-to-end closed loop (each sends its next signup once the
+ *       email of its last one has arrived) for {@link Profile#saturation};
  *   <li>open loop at half of P's saturation throughput (the median of its rounds), on each;
  *   <li>kill -9 of P's worker, with P's API and worker as separate processes, and of R's worker,
  *       each {@link Profile#killAt} into an HTTP closed loop (a backlog builds, as in a burst) of
@@ -200,6 +201,19 @@ final class Benchmark {
                 options.temporal(),
                 options.config().toString()),
             Map.of());
+    ChildProcess b0Stock =
+        options.stockTemporal() == null
+            ? null
+            : child(
+                "B0-stock-worker",
+                ChildProcess.java(
+                    List.of(),
+                    Main.class.getName(),
+                    "bare-worker",
+                    options.stockTemporal(),
+                    options.config().toString(),
+                    "stock"),
+                Map.of());
     ChildProcess rHttp =
         child(
             "R-api",
@@ -230,6 +244,9 @@ final class Benchmark {
     ChildProcess pWorkerOnly = app("P-worker", List.of("-Ddw.roles=worker"), apart, wApi, wAdmin);
     p.awaitHttp(health(pAdmin), STARTUP);
     b0.awaitReadyLine(STARTUP);
+    if (b0Stock != null) {
+      b0Stock.awaitReadyLine(STARTUP);
+    }
     rHttp.awaitHttp(health(rAdmin), STARTUP);
     rWorker.awaitReadyLine(STARTUP);
     pApiOnly.awaitHttp(health(sAdmin), STARTUP);
@@ -241,18 +258,14 @@ final class Benchmark {
     }
     Main.log("all up");
 
-    List<Subject> subjects =
-        List.of(
-            new Subject("P", () -> new HttpSignupTarget(pApi), List.of(p)),
-            new Subject(
-                "B0",
-                () ->
-                    new BareTemporalTarget(
-                        options.temporal(),
-                        config.getTemporal().getNamespace(),
-                        config.getConfirmation().policy().window()),
-                List.of(b0)),
-            new Subject("R", () -> new HttpSignupTarget(rApi), List.of(rHttp, rWorker)));
+    List<Subject> subjects = new ArrayList<>();
+    subjects.add(new Subject("P", () -> new HttpSignupTarget(pApi), List.of(p)));
+    subjects.add(new Subject("B0", () -> bare(options.temporal()), List.of(b0)));
+    if (b0Stock != null) {
+      subjects.add(
+          new Subject(Report.B0_STOCK, () -> bare(options.stockTemporal()), List.of(b0Stock)));
+    }
+    subjects.add(new Subject("R", () -> new HttpSignupTarget(rApi), List.of(rHttp, rWorker)));
 
     warmUp(subjects);
 
@@ -310,6 +323,11 @@ final class Benchmark {
     }
     report.redisPeakRss(ProcStats.peakRssMibOfTree(options.redisPids()));
     report.sinkPeakRss(ProcStats.peakRssMib(inbox.pid()));
+  }
+
+  private BareTemporalTarget bare(String temporal) {
+    return new BareTemporalTarget(
+        temporal, config.getTemporal().getNamespace(), config.getConfirmation().policy().window());
   }
 
   private void warmUp(List<Subject> subjects) throws InterruptedException {
@@ -634,16 +652,18 @@ final class Benchmark {
       double seconds) {}
 
   private Cpu cpu(Subject subject) {
+    List<Long> server =
+        subject.name().equals(Report.B0_STOCK) ? options.stockServerPids() : options.serverPids();
     List<Long> store = new ArrayList<>();
     if (subject.name().equals("R")) {
       store.addAll(options.redisPids());
     } else {
-      store.addAll(options.serverPids());
+      store.addAll(server);
       store.addAll(options.postgresPids());
     }
     return new Cpu(
         ProcStats.cpuMillis(subject.pids()),
-        ProcStats.cpuMillis(options.serverPids()),
+        ProcStats.cpuMillis(server),
         ProcStats.cpuMillis(options.postgresPids()),
         ProcStats.cpuMillis(options.redisPids()),
         ProcStats.ownCpuMillis(ProcessHandle.current().pid()),

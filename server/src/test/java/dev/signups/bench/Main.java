@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * run [options]                           the benchmark ({@link Options}); exit 1 if a phase failed
  * sink DELAY_MS                           the SMTP sink ({@link SmtpSink})
- * bare-worker TEMPORAL CONFIG             B0's worker ({@link BareWorker})
+ * bare-worker TEMPORAL CONFIG [stock]     B0's worker, or B0-stock's ({@link BareWorker})
  * redis-api server CONFIG                 R's HTTP layer ({@link RedisSignupApplication})
  * redis-worker CONFIG REDIS               R's worker ({@link RedisWorker})
  * </pre>
@@ -36,7 +36,9 @@ public final class Main {
         System.exit(Benchmark.run(Options.parse(rest)));
       }
       case "sink" -> SmtpSink.main(Long.parseLong(rest.get(0)));
-      case "bare-worker" -> BareWorker.main(rest.get(0), Path.of(rest.get(1)));
+      case "bare-worker" ->
+          BareWorker.main(
+              rest.get(0), Path.of(rest.get(1)), rest.size() > 2 && rest.get(2).equals("stock"));
       case "redis-api" -> new RedisSignupApplication().run(rest.toArray(String[]::new));
       case "redis-worker" -> {
         String[] redis = rest.get(1).split(":");

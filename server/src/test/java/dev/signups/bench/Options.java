@@ -11,6 +11,9 @@ import java.util.List;
  * @param serverLabel what the Temporal server is, for the report
  * @param serverPids the Temporal server's processes (one for the dev server, four for the cluster)
  * @param postgresPids the cluster's PostgreSQL postmaster, or none
+ * @param stockTemporal a second dev server with {@code temporal server start-dev}'s own defaults,
+ *     host:port, where B0-stock runs; null for none (against the cluster)
+ * @param stockServerPids that server's process
  * @param redis Redis, host:port
  * @param redisPids the redis-server process
  * @param appJar the application's shaded jar
@@ -26,6 +29,8 @@ record Options(
     String serverLabel,
     List<Long> serverPids,
     List<Long> postgresPids,
+    String stockTemporal,
+    List<Long> stockServerPids,
     String redis,
     List<Long> redisPids,
     Path appJar,
@@ -41,6 +46,8 @@ record Options(
     String label = "Temporal dev server";
     List<Long> serverPids = new ArrayList<>();
     List<Long> postgresPids = new ArrayList<>();
+    String stockTemporal = null;
+    List<Long> stockServerPids = new ArrayList<>();
     String redis = null;
     List<Long> redisPids = new ArrayList<>();
     Path appJar = null;
@@ -57,6 +64,8 @@ record Options(
         case "--server-label" -> label = args.get(++i);
         case "--server-pid" -> serverPids.add(Long.parseLong(args.get(++i)));
         case "--postgres-pid" -> postgresPids.add(Long.parseLong(args.get(++i)));
+        case "--stock-temporal" -> stockTemporal = args.get(++i);
+        case "--stock-server-pid" -> stockServerPids.add(Long.parseLong(args.get(++i)));
         case "--redis" -> redis = args.get(++i);
         case "--redis-pid" -> redisPids.add(Long.parseLong(args.get(++i)));
         case "--app-jar" -> appJar = Path.of(args.get(++i));
@@ -79,6 +88,8 @@ record Options(
         label,
         List.copyOf(serverPids),
         List.copyOf(postgresPids),
+        stockTemporal,
+        List.copyOf(stockServerPids),
         redis,
         List.copyOf(redisPids),
         appJar.toAbsolutePath(),

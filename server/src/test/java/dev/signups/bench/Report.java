@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  */
 final class Report {
 
-  private static final List<String> SUBJECTS = List.of("P", "B0", "R");
+  /** Bare Temporal untuned, on a dev server with start-dev's own defaults: today's ceiling. */
+  static final String B0_STOCK = "B0-stock";
 
   private final Options options;
   private final Benchmark.Profile profile;
@@ -38,7 +39,7 @@ final class Report {
   private long sinkRss = -1;
   private String failure;
 
-  /** Everything about one of P, B0 and R. */
+  /** Everything about one of P, B0, B0-stock and R. */
   private static final class Subject {
     final List<Double> rounds = new ArrayList<>();
     final List<Double> acceptedRates = new ArrayList<>();
@@ -79,7 +80,11 @@ final class Report {
   Report(Options options, Benchmark.Profile profile) {
     this.options = options;
     this.profile = profile;
-    SUBJECTS.forEach(name -> subjects.put(name, new Subject()));
+    List<String> names =
+        options.stockTemporal() == null
+            ? List.of("P", "B0", "R")
+            : List.of("P", "B0", B0_STOCK, "R");
+    names.forEach(name -> subjects.put(name, new Subject()));
   }
 
   void setting(String key, String value) {
@@ -207,7 +212,14 @@ final class Report {
     boolean cluster = !options.postgresPids().isEmpty();
     t.append("signups benchmark (")
         .append(profile.name())
-        .append("): P = this project, B0 = bare Temporal, R = Redis list\n");
+        .append("): P = this project, B0 = bare Temporal, R = Redis list")
+        .append(
+            subjects.containsKey(B0_STOCK)
+                ? "; B0-stock = bare Temporal untuned (the SDK's default worker options, an SMTP"
+                    + " connection per email) on a second dev server with start-dev's defaults ("
+                    + options.stockTemporal()
+                    + ")\n"
+                : "\n");
     t.append("date ").append(started).append("; ").append(host()).append('\n');
     t.append("server: ")
         .append(options.serverLabel())
@@ -220,11 +232,12 @@ final class Report {
 
     String rate =
         Double.isNaN(openLoopRate) ? "?" : String.format(Locale.ROOT, "%.1f/s", openLoopRate);
-    t.append(String.format("| %-58s | %18s | %18s | %18s |%n", "", "P", "B0", "R"));
-    t.append("|")
+    t.append(String.format("| %-58s |", ""));
+    subjects.keySet().forEach(name -> t.append(String.format(" %18s |", name)));
+    t.append("\n|")
         .append("-".repeat(60))
         .append("|")
-        .append(("-".repeat(19) + ":|").repeat(3))
+        .append(("-".repeat(19) + ":|").repeat(subjects.size()))
         .append('\n');
     row(
         t,
@@ -322,14 +335,14 @@ final class Report {
         "kill -9 of the worker: signups / lost / duplicates",
         s ->
             s.killAccepted < 0
-                ? (s == subjects.get("B0") ? "n/a" : "-")
+                ? (bare(s) ? "n/a" : "-")
                 : s.killAccepted + " / " + s.killLost + " / " + s.killDuplicates);
     row(
         t,
         "kill -9: worker back / last email, s after the kill",
         s ->
             s.killAccepted < 0
-                ? (s == subjects.get("B0") ? "n/a" : "-")
+                ? (bare(s) ? "n/a" : "-")
                 : String.format(Locale.ROOT, "%.1f / %.1f", s.killBack, s.killDrained));
     row(
         t,
@@ -374,6 +387,11 @@ final class Report {
     Subject b0 = subjects.get("B0");
     Subject r = subjects.get("R");
     double ratio = median(p.rounds) / median(b0.rounds);
+    if (subjects.containsKey(B0_STOCK)) {
+      t.append("ratio_throughput_vs_stock_bare=")
+          .append(number(median(p.rounds) / median(subjects.get(B0_STOCK).rounds), 2))
+          .append('\n');
+    }
     t.append("ratio_throughput_vs_bare=").append(number(ratio, 2)).append('\n');
     t.append("signups_per_s=").append(number(median(p.rounds), 1)).append('\n');
     t.append("p99_accept_ms=").append(p.openSignups < 0 ? "NA" : ms(p.openAccept, 99)).append('\n');
@@ -445,13 +463,14 @@ final class Report {
   }
 
   private void row(StringBuilder t, String label, Function<Subject, String> cell) {
-    t.append(
-        String.format(
-            "| %-58s | %18s | %18s | %18s |%n",
-            label,
-            cell.apply(subjects.get("P")),
-            cell.apply(subjects.get("B0")),
-            cell.apply(subjects.get("R"))));
+    t.append(String.format("| %-58s |", label));
+    subjects.values().forEach(s -> t.append(String.format(" %18s |", cell.apply(s))));
+    t.append('\n');
+  }
+
+  /** Whether {@code s} is bare Temporal, which has no kill phase. */
+  private boolean bare(Subject s) {
+    return s == subjects.get("B0") || s == subjects.get(B0_STOCK);
   }
 
   private static String perSignup(Subject s, long cpuMillis) {
