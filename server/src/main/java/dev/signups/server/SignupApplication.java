@@ -170,7 +170,7 @@ public class SignupApplication extends Application<SignupConfiguration> {
       PrometheusMetrics metrics,
       DataConverter dataConverter) {
     TemporalFactory temporal = config.getTemporal();
-    SmtpEmailSender sender = config.getSmtp().build();
+    SmtpEmailSender sender = config.getSmtp().build(environment);
     WorkerFactory workers =
         temporal.buildWorkerFactory(environment, metrics.temporal(), dataConverter);
     WorkflowServiceStubs connection = workers.getWorkflowClient().getWorkflowServiceStubs();

@@ -1,6 +1,7 @@
 package dev.signups.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,6 +110,12 @@ class SignupConfigurationTest {
   }
 
   @Test
+  void shouldAcceptNoIdleSmtpConnectionsWhichConnectsForEveryEmail() {
+    assertThatCode(() -> load(overrides("smtp.maxIdleConnections", "0")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void shouldNotAskAWorkerForTheSignupIdSecret() throws Exception {
     SignupConfiguration config = load(overrides("roles", "[worker]", "signupIdSecret", "''"));
 
@@ -173,6 +180,10 @@ class SignupConfigurationTest {
         invalid("smtp.from", "smtp.from", "not an address"),
         invalid("smtp.from", "smtp.from", "Signups <no-reply>"),
         invalid("smtp.port", "smtp.port", "0"),
+        invalid("smtp.maxIdleConnections", "smtp.maxIdleConnections", "-1"),
+        invalid("smtp.maxIdleTime", "smtp.maxIdleTime", "0s"),
+        invalid("smtp.maxIdleTime", "smtp.maxIdleTime", "~"),
+        invalid("smtp.maxMessagesPerConnection", "smtp.maxMessagesPerConnection", "0"),
         invalid("maxRequestBodySize", "maxRequestBodySize", "2MiB"),
         invalid("temporal.target", "temporal.target", "''"),
         invalid(

@@ -13,9 +13,9 @@ import dev.signups.activities.Recipient;
 import dev.signups.activities.SendEmailActivity;
 import dev.signups.activities.links.ConfirmationLinks;
 import dev.signups.activities.links.ConfirmationTokens;
+import dev.signups.activities.testing.Connection;
 import dev.signups.activities.testing.FaultySmtpServer.ReceivedMessage;
 import dev.signups.activities.testing.FaultySmtpServerExtension;
-import dev.signups.activities.testing.TestSmtpSettings;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SendEmailActivityTest {
@@ -58,11 +59,16 @@ class SendEmailActivityTest {
       new ConfirmationLinks(new ConfirmationTokens(TOKEN_SECRET), "https://signups.example");
   private static final Duration SETTLE = Duration.ofSeconds(5);
 
+  /** An email to another address, sent first to leave a connection in the pool. */
+  private static final EmailRequest EARLIER =
+      new EmailRequest(
+          "signup-0", new Recipient("earlier@example.com", "Earlier"), EmailKind.WELCOME, null);
+
   @RegisterExtension final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
 
   private SendEmailActivityImpl activityImplementation() {
     return new SendEmailActivityImpl(
-        new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server())),
+        smtp.sender(),
         LINKS,
         Map.of(SendEmailActivity.TYPE, new RetryDelays(0.5, Duration.ofMinutes(1))));
   }
@@ -125,6 +131,13 @@ class SendEmailActivityTest {
       return applicationFailure(catchThrowable(() -> activity.send(request)));
     }
 
+    /** For {@link Connection#REUSED}, sends an email that leaves its connection in the pool. */
+    private void prepare(Connection connection) {
+      if (connection == Connection.REUSED) {
+        activity.send(EARLIER);
+      }
+    }
+
     @Test
     void shouldReturnTheMessageIdAndAttemptOnSuccess() throws Exception {
       EmailReceipt receipt = activity.send(ADA);
@@ -172,8 +185,10 @@ class SendEmailActivityTest {
       assertThat(smtp.server().connections()).isZero();
     }
 
-    @Test
-    void shouldFailPermanentlyWithTheAttemptWhenTheRecipientIsRejected() {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldFailPermanentlyWithTheAttemptWhenTheRecipientIsRejected(Connection connection) {
+      prepare(connection);
       smtp.server().rejectRecipient("ada@example.com", 550, "5.1.1 No such user");
 
       ApplicationFailure failure = failureOf(ADA);
@@ -182,10 +197,13 @@ class SendEmailActivityTest {
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).startsWith("550").contains("No such user");
       assertThat(failure.getDetails().get(Integer.class)).isEqualTo(REPORTED_ATTEMPT);
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
-    @Test
-    void shouldFailRetryablyWhenTheServerSaysTryLater() {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldFailRetryablyWhenTheServerSaysTryLater(Connection connection) {
+      prepare(connection);
       smtp.server().failNextTransactions(1, 451, "4.3.0 Try again later");
 
       ApplicationFailure failure = failureOf(ADA);
@@ -194,6 +212,7 @@ class SendEmailActivityTest {
       assertThat(failure.isNonRetryable()).isFalse();
       assertThat(failure.getOriginalMessage()).startsWith("451").contains("Try again later");
       assertThat(failure.getDetails().get(Integer.class)).isEqualTo(REPORTED_ATTEMPT);
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
     /**
@@ -216,14 +235,21 @@ class SendEmailActivityTest {
           .isGreaterThan(Duration.ofMillis(500));
     }
 
-    @Test
-    void shouldWaitAtLeastTheSlowDownMinimumWhenTheServerAsksToSlowDown() {
-      smtp.server().failNextTransactions(1, 421, "4.7.0 Try again later, slow down");
+    /**
+     * On a reused connection a 421 to {@code MAIL FROM} may be the server closing an idle
+     * connection, so the email goes once more over a new one, which the server refuses too.
+     */
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldWaitAtLeastTheSlowDownMinimumWhenTheServerAsksToSlowDown(Connection connection) {
+      prepare(connection);
+      smtp.server().failTransactions(421, "4.7.0 Try again later, slow down");
 
       ApplicationFailure failure = failureOf(ADA);
 
       assertThat(failure.getType()).isEqualTo(EmailFailure.TransientEmailFailure.name());
       assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofMinutes(1));
+      assertThat(smtp.server().connections()).isEqualTo(connection == Connection.NEW ? 1 : 2);
     }
 
     @Test
@@ -275,6 +301,19 @@ class SendEmailActivityTest {
       assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 3));
       assertThat(smtp.server().awaitMessages(1, SETTLE)).hasSize(1);
       assertThat(smtp.server().connections()).isEqualTo(3);
+    }
+
+    /** The activity sends again over a new connection itself: Temporal sees one attempt. */
+    @Test
+    void shouldSendOnceInTheFirstAttemptWhenTheServerClosedTheIdleConnection() throws Exception {
+      send(EARLIER);
+      smtp.server().closeIdleConnections();
+      smtp.server().awaitOpenConnections(0, SETTLE);
+
+      assertThat(send(ADA)).isEqualTo(new EmailReceipt(MESSAGE_ID, 1));
+      smtp.server().awaitMessages(2, SETTLE);
+      assertThat(smtp.server().receivedBy(ADA.recipient().address())).hasSize(1);
+      assertThat(smtp.server().connections()).isEqualTo(2);
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.signups.activities.EmailFailure;
 import dev.signups.activities.EmailKind;
 import dev.signups.activities.EmailRequest;
 import dev.signups.activities.Recipient;
+import dev.signups.activities.testing.Connection;
+import dev.signups.activities.testing.FaultySmtpServer;
 import dev.signups.activities.testing.FaultySmtpServerExtension;
 import dev.signups.activities.testing.Ports;
 import dev.signups.activities.testing.TestSmtpSettings;
@@ -19,15 +21,33 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SmtpEmailSenderTest {
 
   private static final Recipient ZOE = new Recipient("zoe@example.com", "Zoë Müller");
+  private static final Recipient EARLIER = new Recipient("earlier@example.com", "Earlier");
+  private static final Duration IDLE = Duration.ofSeconds(30);
   private static final Duration SETTLE = Duration.ofSeconds(5);
 
   private static final String LOOPBACK = "127.0.0.1";
@@ -47,13 +67,21 @@ class SmtpEmailSenderTest {
         new GreenMailExtension(
             new ServerSetup(0, LOOPBACK, ServerSetup.PROTOCOL_SMTP).dynamicPort());
 
-    private SmtpEmailSender sender() {
-      return new SmtpEmailSender(
-          TestSmtpSettings.forServer(LOOPBACK, greenMail.getSmtp().getPort()));
+    private SmtpEmailSender sender;
+
+    @BeforeEach
+    void createSender() {
+      sender =
+          new SmtpEmailSender(TestSmtpSettings.forServer(LOOPBACK, greenMail.getSmtp().getPort()));
+    }
+
+    @AfterEach
+    void closeSender() {
+      sender.close();
     }
 
     private MimeMessage sendAndReceive(OutgoingEmail email) throws Exception {
-      sender().send(email);
+      sender.send(email);
       assertThat(greenMail.waitForIncomingEmail(SETTLE.toMillis(), 1)).isTrue();
       return greenMail.getReceivedMessages()[0];
     }
@@ -103,7 +131,7 @@ class SmtpEmailSenderTest {
     void shouldUseTheMessageKeyAtTheSenderDomainAsMessageId() throws Exception {
       String expected = "<k1@" + TestSmtpSettings.SENDER_DOMAIN + ">";
 
-      String returned = sender().send(email("k1", ZOE));
+      String returned = sender.send(email("k1", ZOE));
 
       assertThat(returned).isEqualTo(expected);
       assertThat(greenMail.waitForIncomingEmail(SETTLE.toMillis(), 1)).isTrue();
@@ -112,8 +140,6 @@ class SmtpEmailSenderTest {
 
     @Test
     void shouldSendTheSameMessageIdEveryTimeTheSameEmailIsSent() throws Exception {
-      SmtpEmailSender sender = sender();
-
       String first = sender.send(email("signup-42", ZOE));
       String second = sender.send(email("signup-42", ZOE));
 
@@ -150,8 +176,15 @@ class SmtpEmailSenderTest {
 
     @RegisterExtension final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
 
+    /** For {@link Connection#REUSED}, sends an email that leaves its connection in the pool. */
+    private void prepare(Connection connection) throws EmailDeliveryException {
+      if (connection == Connection.REUSED) {
+        smtp.sender().send(email("earlier", EARLIER));
+      }
+    }
+
     private EmailDeliveryException sendFailure() {
-      return failureOf(TestSmtpSettings.forServer(smtp.server()), ZOE);
+      return failureOf(smtp.sender(), ZOE);
     }
 
     @Test
@@ -174,34 +207,43 @@ class SmtpEmailSenderTest {
       assertThat(failure.getMessage()).contains("554").contains("No SMTP service here");
     }
 
-    @Test
-    void shouldClassify421AtRecipientAsTransient() {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldClassify421AtRecipientAsTransient(Connection connection) throws Exception {
+      prepare(connection);
       smtp.server().rejectAllRecipients(421, "4.4.5 Shutting down");
 
       EmailDeliveryException failure = sendFailure();
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.TransientEmailFailure);
       assertThat(failure.getMessage()).startsWith("421").contains("Shutting down");
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
-    @Test
-    void shouldClassify451AtRecipientAsTransient() {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldClassify451AtRecipientAsTransient(Connection connection) throws Exception {
+      prepare(connection);
       smtp.server().rejectAllRecipients(451, "4.7.1 Greylisted, come back later");
 
       EmailDeliveryException failure = sendFailure();
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.TransientEmailFailure);
       assertThat(failure.getMessage()).startsWith("451").contains("Greylisted");
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
-    @Test
-    void shouldClassify451AtMailFromAsTransient() {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldClassify451AtMailFromAsTransient(Connection connection) throws Exception {
+      prepare(connection);
       smtp.server().failTransactions(451, "4.3.0 Local error in processing");
 
       EmailDeliveryException failure = sendFailure();
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.TransientEmailFailure);
       assertThat(failure.getMessage()).startsWith("451").contains("Local error in processing");
+      assertThat(smtp.server().connections()).as("no new connection for a 451").isEqualTo(1);
     }
 
     @Test
@@ -210,36 +252,42 @@ class SmtpEmailSenderTest {
 
       assertThat(sendFailure().failure()).isEqualTo(EmailFailure.TransientEmailFailure);
       assertThat(sendFailure().failure()).isEqualTo(EmailFailure.TransientEmailFailure);
-      String messageId =
-          new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server())).send(email("k", ZOE));
+      String messageId = smtp.sender().send(email("k", ZOE));
 
       assertThat(smtp.server().awaitMessages(1, SETTLE))
           .singleElement()
           .satisfies(m -> assertThat(m.messageId()).isEqualTo(messageId))
           .satisfies(m -> assertThat(m.recipients()).containsExactly("zoe@example.com"))
           .satisfies(m -> assertThat(m.sender()).isEqualTo(TestSmtpSettings.FROM));
+      assertThat(smtp.server().connections()).as("one per attempt").isEqualTo(3);
     }
 
-    @Test
-    void shouldClassify550ForTheRecipientAsPermanent() {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldClassify550ForTheRecipientAsPermanent(Connection connection) throws Exception {
+      prepare(connection);
       Recipient poison = new Recipient("poison@example.com", "Poison");
       smtp.server().rejectRecipient("poison@example.com", 550, "5.1.1 No such user here");
 
-      EmailDeliveryException failure = failureOf(TestSmtpSettings.forServer(smtp.server()), poison);
+      EmailDeliveryException failure = failureOf(smtp.sender(), poison);
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.PermanentEmailFailure);
       assertThat(failure.getMessage()).startsWith("550").contains("5.1.1 No such user here");
-      assertThat(smtp.server().received()).isEmpty();
+      assertThat(smtp.server().receivedBy("poison@example.com")).isEmpty();
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
-    @Test
-    void shouldClassify554ForTheMessageAsPermanent() {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldClassify554ForTheMessageAsPermanent(Connection connection) throws Exception {
+      prepare(connection);
       smtp.server().failTransactions(554, "5.7.1 Sender blocked");
 
       EmailDeliveryException failure = sendFailure();
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.PermanentEmailFailure);
       assertThat(failure.getMessage()).startsWith("554").contains("Sender blocked");
+      assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
     @Test
@@ -259,9 +307,12 @@ class SmtpEmailSenderTest {
       assertThat(smtp.server().connections()).isEqualTo(1);
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(Connection.class)
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void shouldReportOutcomeUnknownWhenTheReplyToTheMessageTimesOut() {
+    void shouldReportOutcomeUnknownWhenTheReplyToTheMessageTimesOut(Connection connection)
+        throws Exception {
+      prepare(connection);
       smtp.server().delayData(Duration.ofSeconds(5));
 
       long start = System.nanoTime();
@@ -271,19 +322,267 @@ class SmtpEmailSenderTest {
       assertThat(failure.failure()).isEqualTo(EmailFailure.DeliveryOutcomeUnknown);
       assertThat(failure.getMessage()).contains(smtp.server().host() + ":" + smtp.server().port());
       assertThat(took).isLessThan(Duration.ofSeconds(3));
+      assertThat(smtp.server().connections()).as("not resent").isEqualTo(1);
     }
 
-    @Test
-    void shouldReportOutcomeUnknownWhenTheConnectionDropsAfterTheMessage() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Connection.class)
+    void shouldReportOutcomeUnknownWhenTheConnectionDropsAfterTheMessage(Connection connection)
+        throws Exception {
+      prepare(connection);
       smtp.server().dropAfterData();
 
       EmailDeliveryException failure = sendFailure();
 
       assertThat(failure.failure()).isEqualTo(EmailFailure.DeliveryOutcomeUnknown);
       assertThat(failure.getMessage()).contains(smtp.server().host() + ":" + smtp.server().port());
-      assertThat(smtp.server().awaitMessages(1, SETTLE))
+      smtp.server().awaitMessages(connection == Connection.REUSED ? 2 : 1, SETTLE);
+      assertThat(smtp.server().receivedBy(ZOE.address()))
           .singleElement()
           .satisfies(m -> assertThat(m.messageId()).isEqualTo("<k@signups.example>"));
+      assertThat(smtp.server().connections()).as("not resent").isEqualTo(1);
+    }
+  }
+
+  /** The connection pool: which connections are reused, replaced and closed. */
+  @Nested
+  class ReusingConnections {
+
+    @RegisterExtension final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
+
+    private SmtpEmailSender sender(SmtpSettings.Pool pool) {
+      return new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server(), pool));
+    }
+
+    @Test
+    void shouldSendEmailsInARowOverOneConnection() throws Exception {
+      try (SmtpEmailSender sender = sender(TestSmtpSettings.POOL)) {
+        sender.send(email("k1", ZOE));
+        sender.send(email("k2", ZOE));
+
+        assertThat(smtp.server().awaitMessages(2, SETTLE)).hasSize(2);
+        assertThat(smtp.server().connections()).isEqualTo(1);
+      }
+    }
+
+    @Test
+    void shouldConnectForEveryEmailWithoutIdleConnections() throws Exception {
+      try (SmtpEmailSender sender = sender(new SmtpSettings.Pool(0, IDLE, 100))) {
+        sender.send(email("k1", ZOE));
+        sender.send(email("k2", ZOE));
+
+        assertThat(smtp.server().awaitMessages(2, SETTLE)).hasSize(2);
+        assertThat(smtp.server().connections()).isEqualTo(2);
+        smtp.server().awaitOpenConnections(0, SETTLE);
+      }
+    }
+
+    @ParameterizedTest(name = "saying 421 first: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldSendOverANewConnectionWhenTheServerClosedTheIdleOne(boolean with421)
+        throws Exception {
+      try (SmtpEmailSender sender = sender(TestSmtpSettings.POOL)) {
+        sender.send(email("earlier", EARLIER));
+        if (with421) {
+          smtp.server().closeIdleConnections();
+        } else {
+          smtp.server().dropIdleConnections();
+        }
+        smtp.server().awaitOpenConnections(0, SETTLE);
+
+        String messageId = sender.send(email("k", ZOE));
+
+        smtp.server().awaitMessages(2, SETTLE);
+        assertThat(smtp.server().receivedBy(ZOE.address()))
+            .singleElement()
+            .satisfies(m -> assertThat(m.messageId()).isEqualTo(messageId));
+        assertThat(smtp.server().connections()).isEqualTo(2);
+      }
+    }
+
+    @Test
+    void shouldResendOverANewConnectionWhenTheReusedOneGets421AtMailFrom() throws Exception {
+      try (SmtpEmailSender sender = sender(TestSmtpSettings.POOL)) {
+        sender.send(email("earlier", EARLIER));
+        smtp.server().failNextTransactions(1, 421, "4.4.2 Idle timeout, closing connection");
+
+        sender.send(email("k", ZOE));
+
+        smtp.server().awaitMessages(2, SETTLE);
+        assertThat(smtp.server().receivedBy(ZOE.address())).hasSize(1);
+        assertThat(smtp.server().connections()).isEqualTo(2);
+      }
+    }
+
+    @Test
+    void shouldReportTheNewConnectionsFailureWithoutTryingAThird() throws Exception {
+      try (SmtpEmailSender sender = sender(TestSmtpSettings.POOL)) {
+        sender.send(email("earlier", EARLIER));
+        smtp.server().failTransactions(421, "4.7.0 Try again later, slow down");
+
+        EmailDeliveryException failure = failureOf(sender, ZOE);
+
+        assertThat(failure.failure()).isEqualTo(EmailFailure.TransientEmailFailure);
+        assertThat(failure.getMessage()).startsWith("421").contains("slow down");
+        assertThat(smtp.server().connections()).isEqualTo(2);
+      }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {451, 550})
+    void shouldConnectAgainAfterAFailedTransaction(int code) throws Exception {
+      try (SmtpEmailSender sender = sender(TestSmtpSettings.POOL)) {
+        sender.send(email("earlier", EARLIER));
+        smtp.server().rejectAllRecipients(code, "Not this one");
+        failureOf(sender, ZOE);
+        smtp.server().reset();
+
+        sender.send(email("k", ZOE));
+
+        assertThat(smtp.server().connections()).isEqualTo(2);
+        smtp.server().awaitOpenConnections(1, SETTLE);
+      }
+    }
+
+    @Test
+    void shouldCloseRatherThanReuseAConnectionIdleForLongerThanMaxIdleTime() throws Exception {
+      Duration maxIdleTime = Duration.ofMillis(100);
+      try (SmtpEmailSender sender = sender(new SmtpSettings.Pool(8, maxIdleTime, 100))) {
+        sender.send(email("k1", ZOE));
+        Thread.sleep(maxIdleTime.multipliedBy(3).toMillis());
+
+        sender.send(email("k2", ZOE));
+
+        assertThat(smtp.server().connections()).isEqualTo(2);
+        smtp.server().awaitOpenConnections(1, SETTLE);
+      }
+    }
+
+    @Test
+    void shouldCloseAConnectionOnceItCarriedMaxMessagesPerConnection() throws Exception {
+      try (SmtpEmailSender sender = sender(new SmtpSettings.Pool(8, IDLE, 2))) {
+        for (int i = 0; i < 5; i++) {
+          sender.send(email("k" + i, ZOE));
+        }
+
+        assertThat(smtp.server().awaitMessages(5, SETTLE)).hasSize(5);
+        assertThat(smtp.server().connections()).isEqualTo(3);
+        smtp.server().awaitOpenConnections(1, SETTLE);
+      }
+    }
+
+    @Test
+    void shouldCloseTheIdleConnectionsWhenClosed() throws Exception {
+      SmtpEmailSender sender = sender(TestSmtpSettings.POOL);
+      sender.send(email("k", ZOE));
+      assertThat(smtp.server().openConnections()).isEqualTo(1);
+
+      sender.close();
+
+      smtp.server().awaitOpenConnections(0, SETTLE);
+    }
+
+    @Test
+    void shouldTimeEveryConnectionsWritesOnOneThreadThatEndsWithTheSender() throws Exception {
+      String name = "smtp-write-timeouts-" + smtp.server().host() + ":" + smtp.server().port();
+      SmtpEmailSender sender = sender(new SmtpSettings.Pool(0, IDLE, 100));
+      for (int i = 0; i < 3; i++) {
+        sender.send(email("k" + i, ZOE));
+      }
+      List<Thread> timing = threadsNamed(name);
+      assertThat(timing).hasSize(1);
+
+      sender.close();
+
+      timing.get(0).join(SETTLE.toMillis());
+      assertThat(threadsNamed(name)).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldDeliverEveryEmailOnceFromManyThreadsOverAtMostOneConnectionEach() throws Exception {
+      int threads = 16;
+      try (SmtpEmailSender sender = sender(new SmtpSettings.Pool(threads, IDLE, 100))) {
+        sendFromThreads(sender, threads, 5, () -> {});
+
+        assertThat(smtp.server().connections()).isBetween(1, threads);
+        assertThat(sender.idleConnections()).isEqualTo(smtp.server().connections());
+      }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldDeliverEveryEmailOnceFromManyThreadsKeepingAtMostMaxIdleConnections()
+        throws Exception {
+      int threads = 16;
+      int emailsEach = 5;
+      int maxIdle = 4;
+      try (SmtpEmailSender sender = sender(new SmtpSettings.Pool(maxIdle, IDLE, 100))) {
+        AtomicInteger mostIdle = new AtomicInteger();
+
+        sendFromThreads(
+            sender,
+            threads,
+            emailsEach,
+            () -> mostIdle.accumulateAndGet(sender.idleConnections(), Math::max));
+
+        assertThat(mostIdle.get()).isLessThanOrEqualTo(maxIdle);
+        assertThat(sender.idleConnections()).isBetween(1, maxIdle);
+        assertThat(smtp.server().connections()).isLessThan(threads * emailsEach);
+        smtp.server().awaitOpenConnections(sender.idleConnections(), SETTLE);
+      }
+    }
+
+    /**
+     * Sends {@code emailsEach} emails from each of {@code threads} threads at once, running {@code
+     * watch} over and over meanwhile, and checks that the server received each email once.
+     */
+    private void sendFromThreads(
+        SmtpEmailSender sender, int threads, int emailsEach, Runnable watch) throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      AtomicBoolean sending = new AtomicBoolean(true);
+      Thread watcher =
+          new Thread(
+              () -> {
+                while (sending.get()) {
+                  watch.run();
+                  LockSupport.parkNanos(100_000);
+                }
+              });
+      watcher.start();
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<String>>> sent = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          sent.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    List<String> ids = new ArrayList<>();
+                    for (int i = 0; i < emailsEach; i++) {
+                      ids.add(sender.send(email("t" + thread + "-" + i, ZOE)));
+                    }
+                    return ids;
+                  }));
+        }
+        start.countDown();
+        Set<String> messageIds = new HashSet<>();
+        for (Future<List<String>> ids : sent) {
+          messageIds.addAll(ids.get());
+        }
+
+        int emails = threads * emailsEach;
+        assertThat(messageIds).hasSize(emails);
+        assertThat(smtp.server().awaitMessages(emails, SETTLE))
+            .extracting(FaultySmtpServer.ReceivedMessage::messageId)
+            .doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(messageIds);
+      } finally {
+        sending.set(false);
+        watcher.join();
+        pool.shutdownNow();
+      }
     }
   }
 
@@ -291,16 +590,23 @@ class SmtpEmailSenderTest {
   void shouldClassifyARefusedConnectionAsTransientNamingHostAndPort() throws IOException {
     int closedPort = Ports.free();
 
-    EmailDeliveryException failure =
-        failureOf(TestSmtpSettings.forServer(LOOPBACK, closedPort), ZOE);
+    try (SmtpEmailSender sender =
+        new SmtpEmailSender(TestSmtpSettings.forServer(LOOPBACK, closedPort))) {
+      EmailDeliveryException failure = failureOf(sender, ZOE);
 
-    assertThat(failure.failure()).isEqualTo(EmailFailure.TransientEmailFailure);
-    assertThat(failure.getMessage()).contains(LOOPBACK + ":" + closedPort);
+      assertThat(failure.failure()).isEqualTo(EmailFailure.TransientEmailFailure);
+      assertThat(failure.getMessage()).contains(LOOPBACK + ":" + closedPort);
+    }
+  }
+
+  private static List<Thread> threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals(name))
+        .toList();
   }
 
   // Sends to recipient, expecting a failure whose message is fit for a person to read.
-  private static EmailDeliveryException failureOf(SmtpSettings settings, Recipient recipient) {
-    SmtpEmailSender sender = new SmtpEmailSender(settings);
+  private static EmailDeliveryException failureOf(SmtpEmailSender sender, Recipient recipient) {
     EmailDeliveryException failure =
         catchThrowableOfType(
             EmailDeliveryException.class, () -> sender.send(email("k", recipient)));

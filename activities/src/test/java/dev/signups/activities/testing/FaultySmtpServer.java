@@ -15,11 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -55,6 +59,9 @@ public final class FaultySmtpServer implements AutoCloseable {
 
   private static final int UNLIMITED = -1;
 
+  /** How long closing the idle connections waits for the transactions under way to end. */
+  private static final Duration TRANSACTION_END = Duration.ofSeconds(2);
+
   /** Connections the system queues for the server: one per worker slot of a few workers. */
   private static final int BACKLOG = 1000;
 
@@ -75,6 +82,8 @@ public final class FaultySmtpServer implements AutoCloseable {
   private final List<ReceivedMessage> received = new ArrayList<>();
   private final Map<String, List<Instant>> recipientAttempts = new HashMap<>();
   private final Map<String, Reply> recipientReplies = new HashMap<>();
+  private final Set<org.subethamail.smtp.server.Session> open = new HashSet<>();
+  private final Set<org.subethamail.smtp.server.Session> inTransaction = new HashSet<>();
   private Reply everyRecipientReply;
   private Reply greetingReply;
   private Reply transactionReply;
@@ -226,6 +235,74 @@ public final class FaultySmtpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes every connection between two transactions, as a server does with a client idle for
+   * longer than it allows: first replies {@code 421 4.4.2 Idle timeout, closing connection}, which
+   * the client reads as the answer to its next command, as Postfix and SubEthaSMTP do. Waits up to
+   * 2 s for the transactions under way to end first.
+   */
+  public void closeIdleConnections() {
+    closeIdle("421 4.4.2 faulty-smtp.test Idle timeout, closing connection");
+  }
+
+  /**
+   * Closes every connection between two transactions without a word, as a server that restarts
+   * does, or a load balancer between client and server. Waits up to 2 s for the transactions under
+   * way to end first.
+   */
+  public void dropIdleConnections() {
+    closeIdle(null);
+  }
+
+  private void closeIdle(String reply) {
+    List<org.subethamail.smtp.server.Session> idle;
+    synchronized (lock) {
+      // The client reads the reply to DATA before the session ends its transaction.
+      long deadline = System.nanoTime() + TRANSACTION_END.toNanos();
+      try {
+        for (long left = TRANSACTION_END.toNanos();
+            left > 0 && open.stream().anyMatch(inTransaction::contains);
+            left = deadline - System.nanoTime()) {
+          waitAtMost(left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      idle = open.stream().filter(s -> !inTransaction.contains(s)).toList();
+    }
+    for (org.subethamail.smtp.server.Session session : idle) {
+      if (reply != null) {
+        try {
+          session.sendResponse(reply);
+        } catch (IOException e) {
+          // The client has gone already.
+        }
+      }
+      session.quit();
+    }
+  }
+
+  /** The number of connections the server has greeted and not yet closed. */
+  public int openConnections() {
+    synchronized (lock) {
+      return open.size();
+    }
+  }
+
+  /**
+   * Waits until exactly {@code count} connections are open: a connection the client closes ends on
+   * the server a moment later.
+   *
+   * @throws AssertionError when the count differs still after {@code timeout}
+   */
+  public void awaitOpenConnections(int count, Duration timeout) throws InterruptedException {
+    await(
+        () -> open.size() == count,
+        timeout,
+        () ->
+            "Expected " + count + " open connection(s) within " + timeout + " but " + open.size());
+  }
+
   /** The number of connections the server has accepted, rejected greetings included. */
   public int connections() {
     synchronized (lock) {
@@ -264,23 +341,17 @@ public final class FaultySmtpServer implements AutoCloseable {
    */
   public List<ReceivedMessage> awaitMessages(int count, Duration timeout)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (received.size() < count) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError(
-              "Expected "
-                  + count
-                  + " message(s) within "
-                  + timeout
-                  + " but received "
-                  + received.size());
-        }
-        waitAtMost(left);
-      }
-      return List.copyOf(received);
-    }
+    await(
+        () -> received.size() >= count,
+        timeout,
+        () ->
+            "Expected "
+                + count
+                + " message(s) within "
+                + timeout
+                + " but received "
+                + received.size());
+    return received();
   }
 
   /** Stops the server, releasing any connection held by {@link #neverAnswer()} or a delay. */
@@ -347,6 +418,25 @@ public final class FaultySmtpServer implements AutoCloseable {
   /** Whether a held connection should be let go; the caller holds lock. */
   private boolean releasing() {
     return closed || refusing;
+  }
+
+  /**
+   * Waits until {@code done}, read holding lock, is true.
+   *
+   * @throws AssertionError saying {@code failure} when it is still false after {@code timeout}
+   */
+  private void await(BooleanSupplier done, Duration timeout, Supplier<String> failure)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (!done.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(failure.get());
+        }
+        waitAtMost(left);
+      }
+    }
   }
 
   private void waitAtMost(long nanos) throws InterruptedException {
@@ -454,14 +544,22 @@ public final class FaultySmtpServer implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        return greetingReply == null
-            ? SessionAcceptance.success()
-            : SessionAcceptance.failure(greetingReply.code(), greetingReply.text());
+        if (greetingReply != null) {
+          return SessionAcceptance.failure(greetingReply.code(), greetingReply.text());
+        }
+        open.add(session);
+        return SessionAcceptance.success();
       }
     }
 
     @Override
-    public void onSessionEnd(org.subethamail.smtp.server.Session session) {}
+    public void onSessionEnd(org.subethamail.smtp.server.Session session) {
+      synchronized (lock) {
+        open.remove(session);
+        inTransaction.remove(session);
+        lock.notifyAll();
+      }
+    }
   }
 
   private final class Transaction implements MessageHandler {
@@ -472,6 +570,9 @@ public final class FaultySmtpServer implements AutoCloseable {
 
     Transaction(MessageContext context) {
       this.context = context;
+      synchronized (lock) {
+        inTransaction.add(session());
+      }
     }
 
     @Override
@@ -522,12 +623,21 @@ public final class FaultySmtpServer implements AutoCloseable {
       }
       if (drop) {
         // Closes the socket before DataCommand replies; its reply then goes nowhere.
-        ((org.subethamail.smtp.server.Session) context).quit();
+        session().quit();
       }
       return null;
     }
 
     @Override
-    public void done() {}
+    public void done() {
+      synchronized (lock) {
+        inTransaction.remove(session());
+        lock.notifyAll();
+      }
+    }
+
+    private org.subethamail.smtp.server.Session session() {
+      return (org.subethamail.smtp.server.Session) context;
+    }
   }
 }

@@ -7,16 +7,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.signups.activities.EmailFailure;
 import dev.signups.activities.Recipient;
 import dev.signups.activities.mail.EmailDeliveryException;
-import dev.signups.activities.mail.EmailSender;
 import dev.signups.activities.mail.OutgoingEmail;
-import dev.signups.activities.mail.SmtpEmailSender;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,13 +29,6 @@ class FaultySmtpServerTest {
 
   @RegisterExtension final FaultySmtpServerExtension smtp = new FaultySmtpServerExtension();
 
-  private EmailSender sender;
-
-  @BeforeEach
-  void createSender() {
-    sender = new SmtpEmailSender(TestSmtpSettings.forServer(smtp.server()));
-  }
-
   @Test
   void shouldListenOnLoopbackOnAPortChosenByTheSystem() {
     try (FaultySmtpServer other = FaultySmtpServer.start()) {
@@ -46,7 +39,7 @@ class FaultySmtpServerTest {
 
   @Test
   void shouldRecordTheMessageAsTheClientSentIt() throws Exception {
-    String messageId = sender.send(EMAIL);
+    String messageId = smtp.sender().send(EMAIL);
 
     FaultySmtpServer.ReceivedMessage received =
         smtp.server().awaitMessages(1, Duration.ofSeconds(5)).get(0);
@@ -76,11 +69,11 @@ class FaultySmtpServerTest {
     smtp.server().failTransactions(451, "4.3.0 Later");
     smtp.server().dropAfterData();
     smtp.server().delayData(Duration.ofSeconds(30));
-    catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
+    catchThrowableOfType(EmailDeliveryException.class, () -> smtp.sender().send(EMAIL));
 
     smtp.server().reset();
 
-    assertThat(sender.send(EMAIL)).isEqualTo("<k@signups.example>");
+    assertThat(smtp.sender().send(EMAIL)).isEqualTo("<k@signups.example>");
     assertThat(smtp.server().awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
   }
 
@@ -93,14 +86,14 @@ class FaultySmtpServerTest {
 
     assertThatThrownBy(() -> new Socket(smtp.server().host(), port).close())
         .isInstanceOf(ConnectException.class);
-    assertThat(catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL)))
+    assertThat(catchThrowableOfType(EmailDeliveryException.class, () -> smtp.sender().send(EMAIL)))
         .extracting(EmailDeliveryException::failure)
         .isEqualTo(EmailFailure.TransientEmailFailure);
 
     smtp.server().reset();
 
     assertThat(smtp.server().port()).isEqualTo(port);
-    assertThat(sender.send(EMAIL)).isEqualTo("<k@signups.example>");
+    assertThat(smtp.sender().send(EMAIL)).isEqualTo("<k@signups.example>");
     assertThat(smtp.server().awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
   }
 
@@ -108,10 +101,10 @@ class FaultySmtpServerTest {
   void shouldRecordTheTimeOfEveryAttemptToSendToARecipient() throws Exception {
     Instant start = Instant.now();
     smtp.server().rejectAllRecipients(421, "4.3.2 Service not available, closing channel");
-    catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
-    catchThrowableOfType(EmailDeliveryException.class, () -> sender.send(EMAIL));
+    catchThrowableOfType(EmailDeliveryException.class, () -> smtp.sender().send(EMAIL));
+    catchThrowableOfType(EmailDeliveryException.class, () -> smtp.sender().send(EMAIL));
     smtp.server().reset();
-    sender.send(EMAIL);
+    smtp.sender().send(EMAIL);
     Instant end = Instant.now();
 
     List<Instant> attempts = smtp.server().recipientAttempts("ADA@example.com");
@@ -123,9 +116,56 @@ class FaultySmtpServerTest {
   }
 
   @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void shouldSay421AndCloseTheIdleConnections() throws Exception {
+    try (Socket client = new Socket(smtp.server().host(), smtp.server().port())) {
+      BufferedReader replies = replies(client);
+      assertThat(replies.readLine()).startsWith("220 ");
+      assertThat(smtp.server().openConnections()).isEqualTo(1);
+
+      smtp.server().closeIdleConnections();
+
+      assertThat(replies.readLine()).startsWith("421 4.4.2 ");
+      assertThat(replies.readLine()).isNull();
+      smtp.server().awaitOpenConnections(0, Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void shouldDropTheIdleConnectionsWithoutAWord() throws Exception {
+    try (Socket client = new Socket(smtp.server().host(), smtp.server().port())) {
+      BufferedReader replies = replies(client);
+      assertThat(replies.readLine()).startsWith("220 ");
+
+      smtp.server().dropIdleConnections();
+
+      assertThat(replies.readLine()).isNull();
+      smtp.server().awaitOpenConnections(0, Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void shouldCountTheConnectionsOpenNow() throws Exception {
+    assertThat(smtp.server().openConnections()).isZero();
+    smtp.sender().send(EMAIL);
+    assertThat(smtp.server().openConnections()).as("kept by the sender's pool").isEqualTo(1);
+
+    smtp.sender().close();
+
+    smtp.server().awaitOpenConnections(0, Duration.ofSeconds(5));
+    assertThat(smtp.server().connections()).isEqualTo(1);
+  }
+
+  @Test
   void shouldRefuseAReplyCodeThatIsNotAFailure() {
     assertThatThrownBy(() -> smtp.server().rejectAllRecipients(250, "OK"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("250");
+  }
+
+  private static BufferedReader replies(Socket client) throws IOException {
+    return new BufferedReader(
+        new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
   }
 }

@@ -5,7 +5,10 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
 
-/** {@link SmtpSettings} for a local test server: plain SMTP, no login, short timeouts. */
+/**
+ * {@link SmtpSettings} for a local test server: plain SMTP, no login, short timeouts, and the
+ * connection pool of the shipped configuration.
+ */
 public final class TestSmtpSettings {
 
   /** The sender of every test email. */
@@ -16,6 +19,10 @@ public final class TestSmtpSettings {
 
   /** The connect, read and write timeout. */
   public static final Duration TIMEOUT = Duration.ofMillis(500);
+
+  /** The connection pool of the shipped configuration: 8 idle connections, 30 s, 100 messages. */
+  public static final SmtpSettings.Pool POOL =
+      new SmtpSettings.Pool(8, Duration.ofSeconds(30), 100);
 
   private TestSmtpSettings() {}
 
@@ -29,6 +36,16 @@ public final class TestSmtpSettings {
    * timeout}.
    */
   public static SmtpSettings forServer(String host, int port, Duration timeout) {
+    return forServer(host, port, timeout, POOL);
+  }
+
+  /** Settings that reach {@code server} and keep connections as {@code pool} says. */
+  public static SmtpSettings forServer(FaultySmtpServer server, SmtpSettings.Pool pool) {
+    return forServer(server.host(), server.port(), TIMEOUT, pool);
+  }
+
+  private static SmtpSettings forServer(
+      String host, int port, Duration timeout, SmtpSettings.Pool pool) {
     try {
       return new SmtpSettings(
           host,
@@ -39,7 +56,8 @@ public final class TestSmtpSettings {
           timeout,
           timeout,
           timeout,
-          new InternetAddress(FROM, true));
+          new InternetAddress(FROM, true),
+          pool);
     } catch (AddressException e) {
       throw new IllegalStateException(e);
     }

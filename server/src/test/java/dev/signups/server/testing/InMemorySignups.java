@@ -114,6 +114,7 @@ public final class InMemorySignups
       new DropwizardAppExtension<>(api(environment -> temporal().getWorkflowClient()));
   private Inbox inbox;
   private TestWorkflowEnvironment temporal;
+  private SmtpEmailSender sender;
   private GatedSendEmail activity;
 
   /** The classes open on this extension: a nested class runs the class-level callbacks again. */
@@ -136,11 +137,8 @@ public final class InMemorySignups
         worker, Map.of(SendEmailActivity.TYPE, options, SendEmailActivity.WELCOME_TYPE, options));
     ConfirmationLinks links =
         new ConfirmationLinks(tokens, "http://127.0.0.1:" + app.getLocalPort());
-    activity =
-        new GatedSendEmail(
-            new SendEmailActivityImpl(
-                new SmtpEmailSender(TestSmtpSettings.forServer(smtp())), links, Map.of()),
-            PATIENCE);
+    sender = new SmtpEmailSender(TestSmtpSettings.forServer(smtp()));
+    activity = new GatedSendEmail(new SendEmailActivityImpl(sender, links, Map.of()), PATIENCE);
     worker.registerActivitiesImplementations(activity, links);
     temporal.start();
   }
@@ -156,6 +154,9 @@ public final class InMemorySignups
         activity.open();
       }
       temporal.close();
+    }
+    if (sender != null) {
+      sender.close();
     }
     smtp.afterAll(context);
   }
