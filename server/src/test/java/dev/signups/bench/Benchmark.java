@@ -207,7 +207,7 @@ final class Benchmark {
             : child(
                 "B0-stock-worker",
                 ChildProcess.java(
-                    List.of(),
+                    List.of("-Ddw.smtp.maxIdleConnections=0"),
                     Main.class.getName(),
                     "bare-worker",
                     options.stockTemporal(),
