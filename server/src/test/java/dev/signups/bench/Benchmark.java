@@ -683,6 +683,7 @@ final class Benchmark {
       int adminPort)
       throws IOException {
     Map<String, String> all = new LinkedHashMap<>(UNLIMITED);
+    all.putAll(options.appOverrides());
     all.putAll(extraOverrides);
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.java(List.of(), "x").get(0));

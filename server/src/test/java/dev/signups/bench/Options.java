@@ -2,7 +2,9 @@ package dev.signups.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The arguments of {@code Main run}, which scripts/bench passes.
@@ -21,6 +23,8 @@ import java.util.List;
  * @param out where results.txt, results.tsv and logs/ go
  * @param quick the smoke run's short phases
  * @param smtpDelayMillis the sink's delay before each reply
+ * @param appOverrides configuration overrides for P's processes only ({@code --app-override
+ *     key=value}, a {@code -Ddw.} key without its prefix): a setting measured against B0 in one run
  * @param command the command line, for the report
  * @param runId makes this run's addresses unique
  */
@@ -38,6 +42,7 @@ record Options(
     Path out,
     boolean quick,
     long smtpDelayMillis,
+    Map<String, String> appOverrides,
     String command,
     String runId) {
 
@@ -55,6 +60,7 @@ record Options(
     Path out = Path.of("target", "bench");
     boolean quick = false;
     long delay = 0;
+    Map<String, String> appOverrides = new LinkedHashMap<>();
     String command = "scripts/bench";
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -72,6 +78,13 @@ record Options(
         case "--config" -> config = Path.of(args.get(++i));
         case "--out" -> out = Path.of(args.get(++i));
         case "--smtp-delay-ms" -> delay = Long.parseLong(args.get(++i));
+        case "--app-override" -> {
+          String[] override = args.get(++i).split("=", 2);
+          if (override.length != 2) {
+            throw new IllegalArgumentException("--app-override needs key=value: " + args.get(i));
+          }
+          appOverrides.put(override[0], override[1]);
+        }
         case "--command" -> command = args.get(++i);
         default -> throw new IllegalArgumentException("unknown argument " + arg);
       }
@@ -97,6 +110,7 @@ record Options(
         out.toAbsolutePath(),
         quick,
         delay,
+        Map.copyOf(appOverrides),
         command,
         Long.toString(System.currentTimeMillis() / 1000, 36));
   }

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.text.StringSubstitutor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -332,6 +334,13 @@ class SignupConfigurationTest {
   @MethodSource("invalidTemporalSecurity")
   void shouldRefuseAMistakeInTheNewerKeysNamingItsKey(String key, Map<String, String> overrides) {
     shouldRefuseAMistakeNamingItsKey(key, overrides);
+  }
+
+  @Test
+  @EnabledForJreRange(max = JRE.JAVA_20)
+  void shouldRefuseVirtualThreadsBeforeJava21NamingTheKey() {
+    shouldRefuseAMistakeNamingItsKey(
+        "temporal.worker.virtualThreads", overrides("temporal.worker.virtualThreads", "true"));
   }
 
   @Test

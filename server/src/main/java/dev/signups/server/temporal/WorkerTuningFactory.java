@@ -1,6 +1,9 @@
 package dev.signups.server.temporal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import jakarta.validation.constraints.Min;
@@ -9,6 +12,7 @@ import jakarta.validation.constraints.Min;
  * How much work one worker process takes on. The defaults suit a small machine (2 cores, a few
  * hundred MB of heap); raise them on bigger ones, or run more worker processes.
  */
+@SelfValidating
 public class WorkerTuningFactory {
 
   /**
@@ -51,6 +55,21 @@ public class WorkerTuningFactory {
   @JsonProperty
   private int stickyCacheSize = 300;
 
+  /**
+   * Whether activities (the emails) run on virtual threads instead of a pool of platform threads.
+   * Needs Java 21 or later. Default false: the benchmark found no gain on either side
+   * (docs/performance.md).
+   */
+  @JsonProperty private boolean virtualThreads = false;
+
+  @SelfValidation
+  public void validateVirtualThreads(ViolationCollector violations) {
+    if (virtualThreads && Runtime.version().feature() < 21) {
+      violations.addViolation(
+          "virtualThreads", "needs Java 21 or later; this is Java " + Runtime.version().feature());
+    }
+  }
+
   public WorkerOptions workerOptions() {
     return WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
@@ -58,6 +77,7 @@ public class WorkerTuningFactory {
         .setMaxConcurrentLocalActivityExecutionSize(maxConcurrentLocalActivities)
         .setMaxConcurrentActivityTaskPollers(activityPollers)
         .setMaxConcurrentWorkflowTaskPollers(workflowTaskPollers)
+        .setUsingVirtualThreadsOnActivityWorker(virtualThreads)
         .build();
   }
 
