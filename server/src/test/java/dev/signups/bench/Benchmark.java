@@ -1,5 +1,8 @@
 package dev.signups.bench;
 
+import dev.signups.activities.Recipient;
+import dev.signups.activities.mail.OutgoingEmail;
+import dev.signups.activities.mail.SmtpEmailSender;
 import dev.signups.server.SignupConfiguration;
 import dev.signups.server.core.SignupIds;
 import java.io.IOException;
@@ -317,12 +320,60 @@ final class Benchmark {
           () -> redis.llen(RedisQueue.KEY) == 0);
     }
 
+    smtpSendTimes(inbox.port());
+
     report.serverPeakRss(ProcStats.peakRssMibOfTree(options.serverPids()));
     if (!options.postgresPids().isEmpty()) {
       report.postgresPeakRss(ProcStats.peakRssMibOfTree(options.postgresPids()));
     }
     report.redisPeakRss(ProcStats.peakRssMibOfTree(options.redisPids()));
     report.sinkPeakRss(ProcStats.peakRssMib(inbox.pid()));
+  }
+
+  /**
+   * Reports the mean time of one email sent through the app's SMTP sender to the sink, one at a
+   * time: on the connections it reuses, and with a new connection for each ({@code
+   * smtp.maxIdleConnections} 0, as B0-stock), what connection reuse saves per email.
+   */
+  private void smtpSendTimes(int sinkPort) throws Exception {
+    int emails = options.quick() ? 10 : 100;
+    Map<String, Double> millis = new LinkedHashMap<>();
+    int sent = 0;
+    System.setProperty("dw.smtp.host", "127.0.0.1");
+    System.setProperty("dw.smtp.port", Integer.toString(sinkPort));
+    for (String idle : List.of("reused connections", "a new connection per email")) {
+      if (idle.startsWith("a new")) {
+        System.setProperty("dw.smtp.maxIdleConnections", "0");
+      }
+      Main.log("SMTP send: " + emails + " emails, one at a time, on " + idle);
+      try (SmtpEmailSender sender = BenchConfig.load(options.config()).getSmtp().build()) {
+        sender.send(email(sent++));
+        long start = System.nanoTime();
+        for (int i = 0; i < emails; i++) {
+          sender.send(email(sent++));
+        }
+        millis.put(idle, (System.nanoTime() - start) / 1e6 / emails);
+      }
+    }
+    double reused = millis.get("reused connections");
+    double fresh = millis.get("a new connection per email");
+    report.setting(
+        "SMTP send, one email at a time through the app's sender",
+        String.format(
+            Locale.ROOT,
+            "%.1f ms on reused connections, %.1f ms on a new connection per email (%.1fx)",
+            reused,
+            fresh,
+            fresh / reused));
+  }
+
+  private OutgoingEmail email(int i) {
+    return new OutgoingEmail(
+        "smtp-send-" + options.runId() + "-" + i,
+        new Recipient("smtp-send-" + i + "@bench.example", "Bench"),
+        "Please confirm your email address",
+        "Confirm: https://example.com/signups/confirm?token=x",
+        "<p>Confirm</p>");
   }
 
   private BareTemporalTarget bare(String temporal) {
