@@ -1,6 +1,7 @@
 package dev.signups.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 import dev.signups.server.SignupConfiguration.Role;
 import dev.signups.workflows.SignupSearchAttributes;
@@ -147,6 +148,17 @@ class ComposeFileTest {
   @Test
   void shouldRunEveryServiceTheStackNeeds() throws IOException {
     assertThat(services()).containsKeys(STACK.toArray(String[]::new));
+  }
+
+  @Test
+  void shouldGiveTheTemporalServerADynamicConfigWithEagerActivities() throws IOException {
+    String mount =
+        "./scripts/compose/temporal-dynamicconfig.yaml"
+            + ":/etc/temporal/config/dynamicconfig/docker.yaml:ro";
+
+    assertThat(services().get("temporal").get("volumes")).asInstanceOf(LIST).contains(mount);
+    assertThat(read(ROOT.resolve("scripts/compose/temporal-dynamicconfig.yaml")))
+        .contains("system.enableActivityEagerExecution:\n  - value: true");
   }
 
   @ParameterizedTest
