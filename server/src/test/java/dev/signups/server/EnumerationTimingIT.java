@@ -10,8 +10,6 @@ import dev.signups.workflows.Signup;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,12 +97,7 @@ class EnumerationTimingIT {
     app = servers.startApp(Map.of());
     api = app.api(PATIENCE);
     inbox = new Inbox(servers.smtp(), PATIENCE);
-    temporal =
-        WorkflowClient.newInstance(
-            WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget(servers.temporal().target())
-                    .build()));
+    temporal = WorkflowClient.newInstance(servers.temporal().stubs());
   }
 
   @AfterAll

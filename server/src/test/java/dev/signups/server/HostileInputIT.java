@@ -18,8 +18,6 @@ import dev.signups.server.testing.SignupApi;
 import dev.signups.server.testing.TemporalDevServer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
@@ -95,12 +93,7 @@ class HostileInputIT {
     app = servers.startApp(Map.of());
     api = app.api(PATIENCE);
     inbox = new Inbox(servers.smtp(), PATIENCE);
-    temporal =
-        WorkflowClient.newInstance(
-            WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget(servers.temporal().target())
-                    .build()));
+    temporal = WorkflowClient.newInstance(servers.temporal().stubs());
     String address = "link-holder@tokens.example";
     linkHolder = started(api.signUpAccepted(address, "Link Holder"));
     realToken = Inbox.token(Inbox.link(inbox.await(address, 1).get(0)));

@@ -9,8 +9,6 @@ import dev.signups.server.testing.RealServers;
 import dev.signups.server.testing.SignupApi;
 import dev.signups.server.testing.TemporalDevServer;
 import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,12 +78,7 @@ class RateLimitIT {
                 "rateLimits.perClient.per",
                 "1h"));
     api = proxied.api(Duration.ofSeconds(60));
-    temporal =
-        WorkflowClient.newInstance(
-            WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget(servers.temporal().target())
-                    .build()));
+    temporal = WorkflowClient.newInstance(servers.temporal().stubs());
   }
 
   @AfterAll

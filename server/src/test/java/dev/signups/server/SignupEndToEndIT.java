@@ -19,8 +19,6 @@ import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -72,8 +70,7 @@ class SignupEndToEndIT {
     api = new SignupApi(app.getLocalPort(), app.getAdminPort(), SIGNUP_ID_SECRET, DELIVERY);
     client =
         WorkflowClient.newInstance(
-            WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build()),
+            temporal.stubs(),
             WorkflowClientOptions.newBuilder()
                 .setDataConverter(app.getConfiguration().getPayloadEncryption().dataConverter())
                 .build());

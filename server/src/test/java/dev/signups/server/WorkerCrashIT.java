@@ -12,7 +12,6 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -145,7 +144,7 @@ class WorkerCrashIT {
   }
 
   private DescribeWorkflowExecutionResponse describe(String id) {
-    WorkflowServiceStubs stubs = stubs();
+    WorkflowServiceStubs stubs = servers.temporal().stubs();
     try {
       return stubs
           .blockingStub()
@@ -157,11 +156,6 @@ class WorkerCrashIT {
     } finally {
       stubs.shutdownNow();
     }
-  }
-
-  private WorkflowServiceStubs stubs() {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(servers.temporal().target()).build());
   }
 
   /**
