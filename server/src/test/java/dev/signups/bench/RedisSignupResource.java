@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signups.server.api.SignupAccepted;
 import dev.signups.server.api.SignupRequest;
 import dev.signups.server.limits.RateLimits;
-import io.dropwizard.jersey.errors.ErrorMessage;
+import dev.signups.server.resources.SignupResource;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -26,8 +26,6 @@ import redis.clients.jedis.RedisClient;
 @Produces(MediaType.APPLICATION_JSON)
 public class RedisSignupResource {
 
-  private static final int TOO_MANY_REQUESTS = 429;
-
   private final RedisClient redis;
   private final RateLimits limits;
   private final ObjectMapper json;
@@ -43,12 +41,7 @@ public class RedisSignupResource {
   public Response create(@NotNull @Valid SignupRequest request, @Context HttpServletRequest http) {
     return limits
         .acquire(http, request.email())
-        .map(
-            refusal ->
-                Response.status(TOO_MANY_REQUESTS)
-                    .header("Retry-After", refusal.retryAfterSeconds())
-                    .entity(new ErrorMessage(TOO_MANY_REQUESTS, refusal.message()))
-                    .build())
+        .map(SignupResource::tooManyRequests)
         .orElseGet(
             () -> {
               push(new RedisQueue.Item(request.email(), request.name()));

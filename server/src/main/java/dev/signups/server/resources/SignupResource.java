@@ -42,16 +42,19 @@ public class SignupResource {
   public Response create(@NotNull @Valid SignupRequest request, @Context HttpServletRequest http) {
     return limits
         .acquire(http, request.email())
-        .map(
-            refusal ->
-                Response.status(TOO_MANY_REQUESTS)
-                    .header("Retry-After", refusal.retryAfterSeconds())
-                    .entity(new ErrorMessage(TOO_MANY_REQUESTS, refusal.message()))
-                    .build())
+        .map(SignupResource::tooManyRequests)
         .orElseGet(
             () -> {
               commands.start(request.email(), request.name());
               return Response.accepted(SignupAccepted.ACCEPTED).build();
             });
+  }
+
+  /** The answer to a request over a rate limit: 429, with when to try again. */
+  public static Response tooManyRequests(RateLimits.Refusal refusal) {
+    return Response.status(TOO_MANY_REQUESTS)
+        .header("Retry-After", refusal.retryAfterSeconds())
+        .entity(new ErrorMessage(TOO_MANY_REQUESTS, refusal.message()))
+        .build();
   }
 }
